@@ -1,0 +1,75 @@
+"""Create the demo accounts and each app's demo records. Idempotent."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Role, User
+from approvals.models import Provider
+
+DEMO_PASSWORD = "bht-demo-2026"
+
+DEMO_PROVIDERS = [
+    # orgnr (valid checksum), name, city, municipality
+    ("988077917", "Demo BHT A AS", "Oslo", "0301"),
+    ("974760673", "Demo BHT B AS", "Bergen", "4601"),
+]
+DEMO_USERS = [
+    ("admin@demo.no", "Ada Administrator", Role.ADMIN, None, ""),
+    ("saksbehandler@demo.no", "Sara Saksbehandler", Role.CASE_HANDLER, None, ""),
+    ("inspektor@demo.no", "Ivar Inspektør", Role.INSPECTOR, None, ""),
+    ("bht-a@demo.no", "Anne BHT A", Role.PROVIDER, "988077917", ""),
+    ("bht-b@demo.no", "Bjørn BHT B", Role.PROVIDER, "974760673", ""),
+    ("virksomhet@demo.no", "Vera Virksomhet", Role.ENTERPRISE, None, "923609016"),
+]
+
+
+def seed_accounts() -> list[User]:
+    providers = {}
+    for orgnr, name, city, municipality in DEMO_PROVIDERS:
+        providers[orgnr], _ = Provider.objects.get_or_create(
+            orgnr=orgnr,
+            defaults=dict(
+                name=name,
+                city=city,
+                municipality_number=municipality,
+                contact_person="Kari Kontakt",
+                email=f"post@{name.split()[-2].lower()}.demo.no",
+                phone="22 00 00 00",
+                street_address="Storgata 1",
+                postcode="0155" if city == "Oslo" else "5003",
+            ),
+        )
+    users = []
+    for email, full_name, role, provider_orgnr, enterprise_orgnr in DEMO_USERS:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email,
+                DEMO_PASSWORD,
+                full_name=full_name,
+                role=role,
+                provider=providers.get(provider_orgnr),
+                enterprise_orgnr=enterprise_orgnr,
+                is_staff=role == Role.ADMIN,
+                is_superuser=role == Role.ADMIN,
+            )
+        users.append(user)
+    return users
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts (password bht-demo-2026) and demo records. Safe to run twice."
+
+    def handle(self, *args, **options):
+        from approvals import demo as approvals_demo
+        from enterprises import demo as enterprises_demo
+        from inspections import demo as inspections_demo
+
+        with transaction.atomic():
+            users = seed_accounts()
+            enterprises_demo.seed(stdout=self.stdout)
+            approvals_demo.seed(stdout=self.stdout)
+            inspections_demo.seed(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {DEMO_PASSWORD}):"))
+        for user in users:
+            self.stdout.write(f"  {user.email:<24} {user.get_role_display()}")

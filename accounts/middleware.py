@@ -1,0 +1,40 @@
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from .access import is_allowed, rules_for_view
+
+# Views that carry their own access control.
+_EXEMPT_NAMESPACES = {"admin"}  # the admin site checks is_staff itself
+_EXEMPT_MODULE_PREFIXES = (
+    "django.views.i18n",  # set_language: public
+    "django.views.static",  # DEBUG static files
+    "django.contrib.staticfiles",
+)
+
+
+class AccessPolicyMiddleware:
+    """Deny by default: a view that does not state its access rules answers 403."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if hasattr(view_func, "cls"):  # Django REST framework: DRFAccessPolicy decides
+            return None
+        match = getattr(request, "resolver_match", None)
+        if match and _EXEMPT_NAMESPACES.intersection(match.namespaces):
+            return None
+        module = getattr(view_func, "__module__", "") or ""
+        if module.startswith(_EXEMPT_MODULE_PREFIXES):
+            return None
+        rules = rules_for_view(view_func)
+        if rules is None:
+            raise PermissionDenied("This view states no access rules.")
+        if is_allowed(request.user, rules):
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied

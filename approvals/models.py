@@ -1,0 +1,541 @@
+"""Providers (BHT), their approval applications, cases, decisions and approvals.
+
+Norwegian terms in verbose_name; English in code. Status fields are django-fsm-2 FSMFields
+with protected=True: they change only through transitions in approvals/services.py, each of
+which also writes a CaseEvent (who, what, when, why). django-simple-history keeps a row-level
+history of every change underneath.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField
+from simple_history.models import HistoricalRecords
+
+orgnr_validator = RegexValidator(r"^\d{9}$", _("An organisation number has nine digits."))
+municipality_validator = RegexValidator(r"^\d{4}$", _("A municipality number has four digits."))
+FTE_FIELD = dict(max_digits=4, decimal_places=3, default=Decimal("0"))
+
+
+class ProviderForm(models.TextChoices):
+    EXTERNAL = "external", _("External service")
+    SHARED = "shared", _("Shared service")
+    IN_HOUSE = "in_house", _("In-house service")
+
+
+class Provider(models.Model):
+    """A BHT provider organisation (bedriftshelsetjeneste). Its contact details and
+    departments are what the public register shows; change notices update them."""
+
+    orgnr = models.CharField(_("organisation number"), max_length=9, unique=True, validators=[orgnr_validator])
+    name = models.CharField(_("name"), max_length=200)
+    form = models.CharField(_("form"), max_length=20, choices=ProviderForm.choices, default=ProviderForm.EXTERNAL)
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    municipality_number = models.CharField(
+        _("municipality number"), max_length=4, blank=True, validators=[municipality_validator]
+    )
+    contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("provider (BHT)")
+        verbose_name_plural = _("providers (BHT)")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    """A department (avdeling) of a provider, as in the public register."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="departments")
+    name = models.CharField(_("name"), max_length=200)
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    municipality_number = models.CharField(_("municipality number"), max_length=4, validators=[municipality_validator])
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CaseSequence(models.Model):
+    """Last case number used per year; allocated under SELECT ... FOR UPDATE."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+
+class CaseStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    AWAITING_INFORMATION = "awaiting_information", _("Awaiting more information")
+    APPROVED = "approved", _("Approved")
+    APPROVED_SPECIAL = "approved_special", _("Approved in special cases")
+    REJECTED = "rejected", _("Rejected")
+    REVOCATION_NOTIFIED = "revocation_notified", _("Notice of revocation")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Case(models.Model):
+    """A case (sak) at Arbeidstilsynet: one approval application and what follows from it."""
+
+    case_number = models.CharField(_("case number"), max_length=12, unique=True)
+    year = models.PositiveIntegerField()
+    sequence = models.PositiveIntegerField()
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="cases")
+    status = FSMField(
+        _("status"), max_length=30, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED, protected=True
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned case handler"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    received_at = models.DateTimeField(_("received"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # Denormalised from the current application version's rule evaluation, for the queue.
+    failed_rule_count = models.PositiveSmallIntegerField(_("failed statutory rules"), default=0)
+    warning_count = models.PositiveSmallIntegerField(_("warnings"), default=0)
+    renews = models.ForeignKey(
+        "Approval", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewal_cases"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="case_unique_year_sequence"),
+            models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_valid"),
+        ]
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self):
+        return self.case_number
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class Application(models.Model):
+    """An approval application (søknad om godkjenning). A draft is edited freely; a submitted
+    version is frozen. Supplements and later edits are new versions on the same case."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="applications")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="applications")
+    version = models.PositiveIntegerField(_("version"), default=1)
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    renews = models.ForeignKey(
+        "Approval",
+        verbose_name=_("renews approval"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="renewal_applications",
+    )
+    status = FSMField(
+        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT, protected=True
+    )
+    # Organisation data as applied for (frozen with the version).
+    orgnr = models.CharField(_("organisation number"), max_length=9, validators=[orgnr_validator])
+    name = models.CharField(_("name"), max_length=200)
+    form = models.CharField(_("form"), max_length=20, choices=ProviderForm.choices, default=ProviderForm.EXTERNAL)
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    municipality_number = models.CharField(_("municipality number"), max_length=4, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    special_case_requested = models.BooleanField(_("asks for approval in special cases"), default=False)
+    special_case_explanation = models.TextField(_("cooperation that covers what is missing"), blank=True)
+    declaration_accepted = models.BooleanField(_("declaration accepted"), default=False)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Rule evaluation frozen at submission (rules.evaluate as JSON), shown to the handler.
+    evaluation = models.JSONField(_("rule evaluation at submission"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="application_unique_case_version"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False, case__isnull=False),
+                name="application_submitted_has_case",
+            ),
+            models.CheckConstraint(
+                condition=~Q(special_case_requested=True) | ~Q(special_case_explanation=""),
+                name="application_special_case_explained",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} v{self.version}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ApplicationStatus.DRAFT
+
+
+class ApplicationDepartment(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="departments")
+    name = models.CharField(_("name"), max_length=200)
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    municipality_number = models.CharField(_("municipality number"), max_length=4, validators=[municipality_validator])
+    carried_over = models.BooleanField(_("carried over from the last approval"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("department in application")
+        verbose_name_plural = _("departments in application")
+        ordering = ["id"]
+
+
+class Profession(models.TextChoices):
+    OCCUPATIONAL_PHYSICIAN = "occupational_physician", _("Occupational physician")
+    PHYSICIAN = "physician", _("Other physician")
+    OCCUPATIONAL_HYGIENIST = "occupational_hygienist", _("Occupational hygienist")
+    PHYSIOTHERAPIST = "physiotherapist", _("Physiotherapist/ergonomist")
+    NURSE = "nurse", _("Nurse")
+    PSYCHOLOGIST = "psychologist", _("Psychologist")
+    HSE_ADVISER = "hse_adviser", _("HSE adviser")
+    OTHER = "other", _("Other")
+
+
+class EmploymentType(models.TextChoices):
+    PERMANENT = "permanent", _("Permanent")
+    HIRED = "hired", _("Hired-in")
+    SELF_EMPLOYED = "self_employed", _("Self-employed")
+
+
+class StaffMember(models.Model):
+    """One person in the staff roster (bemanning) of an application, with FTE (årsverk)
+    in the BHT and per discipline (fagområde)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="staff")
+    name = models.CharField(_("name"), max_length=200)
+    profession = models.CharField(_("profession"), max_length=30, choices=Profession.choices)
+    hpr_number = models.CharField(
+        _("HPR number"), max_length=9, blank=True, validators=[RegexValidator(r"^\d{1,9}$", _("Digits only."))]
+    )
+    fte = models.DecimalField(
+        _("FTE in the BHT"),
+        max_digits=4,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001")), MaxValueValidator(Decimal("1"))],
+    )
+    fte_occupational_medicine = models.DecimalField(_("occupational medicine"), **FTE_FIELD)
+    fte_occupational_hygiene = models.DecimalField(_("occupational hygiene"), **FTE_FIELD)
+    fte_ergonomics = models.DecimalField(_("ergonomics"), **FTE_FIELD)
+    fte_psychosocial = models.DecimalField(_("psychosocial/organisational"), **FTE_FIELD)
+    fte_systematic_hse = models.DecimalField(_("systematic HSE"), **FTE_FIELD)
+    employment = models.CharField(
+        _("employment type"), max_length=20, choices=EmploymentType.choices, default=EmploymentType.PERMANENT
+    )
+    training_completed_on = models.DateField(_("mandatory training completed"), null=True, blank=True)
+    carried_over = models.BooleanField(_("carried over from the last approval"), default=False)
+    history = HistoricalRecords()
+
+    DISCIPLINE_FIELDS = {
+        "occupational_medicine": "fte_occupational_medicine",
+        "occupational_hygiene": "fte_occupational_hygiene",
+        "ergonomics": "fte_ergonomics",
+        "psychosocial": "fte_psychosocial",
+        "systematic_hse": "fte_systematic_hse",
+    }
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(fte__gt=0, fte__lte=1), name="staff_fte_range"),
+            models.CheckConstraint(
+                condition=Q(
+                    fte_occupational_medicine__gte=0,
+                    fte_occupational_hygiene__gte=0,
+                    fte_ergonomics__gte=0,
+                    fte_psychosocial__gte=0,
+                    fte_systematic_hse__gte=0,
+                ),
+                name="staff_discipline_fte_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    fte__gte=F("fte_occupational_medicine")
+                    + F("fte_occupational_hygiene")
+                    + F("fte_ergonomics")
+                    + F("fte_psychosocial")
+                    + F("fte_systematic_hse")
+                ),
+                name="staff_discipline_sum_within_fte",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def discipline_fte(self) -> dict[str, Decimal]:
+        return {d: getattr(self, f) for d, f in self.DISCIPLINE_FIELDS.items()}
+
+
+class DocumentKind(models.TextChoices):
+    EXPERTISE = "expertise", _("Expertise per competence area")
+    QUALITY_SYSTEM = "quality_system", _("Quality system")
+    COMPETENCE_DEVELOPMENT_PLAN = "competence_development_plan", _("Competence development plan")
+    TRAINING_EVIDENCE = "training_evidence", _("Training evidence")
+    CLIENT_COOPERATION = "client_cooperation", _("Systematic cooperation with clients")
+
+
+def document_upload_to(instance, filename):
+    # Never the user's file name on disk: a random name under the private root.
+    return f"documents/{instance.application.provider_id}/{uuid.uuid4().hex}.pdf"
+
+
+class ApplicationDocument(models.Model):
+    """A PDF attached to an application; served only to the provider's own users and to
+    case handlers, through a view that checks access. The original file name is kept."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=40, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    carried_over = models.BooleanField(_("carried over from the last approval"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["kind", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class CaseEvent(models.Model):
+    """A readable domain event on a case (hendelse): who did what, when and why.
+    Written by every service that changes a case; shown on the case page."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Application submitted")
+        ASSIGNED = "assigned", _("Assigned to case handler")
+        INFORMATION_REQUESTED = "information_requested", _("More information requested")
+        SUPPLEMENTED = "supplemented", _("Provider supplemented the application")
+        NOTE_ADDED = "note_added", _("Internal note added")
+        DECIDED = "decided", _("Decision made")
+        LETTER_SENT = "letter_sent", _("Decision letter sent")
+        REVOCATION_NOTIFIED = "revocation_notified", _("Notice of revocation sent")
+        REVOKED = "revoked", _("Approval revoked")
+        REVOCATION_DROPPED = "revocation_dropped", _("Revocation dropped")
+        APPEALED = "appealed", _("Appeal received")
+        APPEAL_DECIDED = "appeal_decided", _("Appeal decided")
+        REMINDER_SENT = "reminder_sent", _("Renewal reminder sent")
+        EXPIRED = "expired", _("Approval expired")
+        CHANGE_NOTICE = "change_notice", _("Change notice received")
+        FOLLOWUP_CREATED = "followup_created", _("Follow-up task created")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(_("message"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["created_at", "id"]
+
+
+class CaseNote(models.Model):
+    """An internal note (intern merknad) on a case; visible to case handlers only."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at"]
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    APPROVED_SPECIAL = "approved_special", _("Approved in special cases")
+    REJECTED = "rejected", _("Rejected")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Decision(models.Model):
+    """An individual decision (enkeltvedtak) on a case, with the assessment per requirement."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
+    application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=DecisionOutcome.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided"))
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    shorter_period_reason = models.TextField(_("reason for a shorter period"), blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    justification = models.TextField(_("justification"), blank=True)
+    # [{"id": "total_fte", "requirement": "...", "met": true, "assessment": "..."}]
+    assessments = models.JSONField(_("assessment per requirement"), default=list)
+    appeal_deadline = models.DateField(_("appeal deadline"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-decided_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="decision_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="approved_special") | ~Q(justification=""),
+                name="decision_special_case_justified",
+            ),
+        ]
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+def letter_upload_to(instance, filename):
+    return f"letters/{instance.decision.case.provider_id}/{uuid.uuid4().hex}.pdf"
+
+
+class DecisionLetter(models.Model):
+    """Outbox row for the decision letter (vedtaksbrev): exactly one per decision.
+    The Celery task fills it in; the periodic sweep picks up pending rows."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="letter")
+    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    pdf = models.FileField(upload_to=letter_upload_to, blank=True, max_length=255)
+    pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision letter")
+        verbose_name_plural = _("decision letters")
+
+
+class ApprovalStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Approval(models.Model):
+    """An approval (godkjenning) of a provider for a period (five years unless shorter)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="approvals")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="approvals")
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="approval")
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    special_case = models.BooleanField(_("approved in special cases"), default=False)
+    conditions = models.TextField(_("conditions"), blank=True)
+    status = FSMField(
+        _("status"), max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.VALID, protected=True
+    )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=F("valid_from")), name="approval_period_ordered"),
+            models.CheckConstraint(condition=Q(status__in=ApprovalStatus.values), name="approval_status_valid"),
+        ]
+        indexes = [models.Index(fields=["status", "valid_until"])]
+
+    def __str__(self):
+        return f"{self.provider} {self.valid_from}–{self.valid_until}"
+
+
+class Appeal(models.Model):
+    """An appeal (klage) against a rejection or revocation."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        UPHELD = "upheld", _("Decision upheld")
+        REVERSED = "reversed", _("Decision reversed")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appeals")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"))
+    text = models.TextField(_("grounds for the appeal"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    outcome_reason = models.TextField(_("reason"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision"], name="appeal_one_per_decision"),
+        ]

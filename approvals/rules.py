@@ -1,0 +1,249 @@
+"""The approval criteria (forskrift om administrative ordninger § 2-2, § 2-3), as pure functions.
+
+One place for the rules: the provider's live form feedback, submission, the case handler's
+page, change notices and the public rule-check API all call `evaluate`. No ORM here; all
+arithmetic in Decimal, so ten people at 0.3 FTE are exactly 3.0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import get_language
+
+TOTAL_FTE_MIN = Decimal("3.0")
+DISCIPLINE_FTE_MIN = Decimal("0.30")
+HIRED_MIN_FTE = Decimal("0.30")
+PERSON_MAX_FTE = Decimal("1.0")
+
+# The five competence areas (kompetanseområder), in the order the regulation lists them.
+DISCIPLINES = (
+    "occupational_medicine",
+    "occupational_hygiene",
+    "ergonomics",
+    "psychosocial",
+    "systematic_hse",
+)
+# The four disciplines with a 0.30 FTE minimum (systematic HSE has none).
+MINIMUM_DISCIPLINES = DISCIPLINES[:4]
+DISCIPLINE_NAMES = {
+    "occupational_medicine": ("arbeidsmedisin/arbeidshelse", "occupational medicine"),
+    "occupational_hygiene": ("yrkeshygiene", "occupational hygiene"),
+    "ergonomics": ("ergonomi", "ergonomics"),
+    "psychosocial": (
+        "psykososialt og organisatorisk arbeidsmiljø",
+        "psychosocial and organisational working environment",
+    ),
+    "systematic_hse": ("systematisk HMS-arbeid", "systematic HSE work"),
+}
+EMPLOYMENT_TYPES = ("permanent", "hired", "self_employed")
+DOCUMENT_RULES = {
+    "quality_system": ("Kvalitetssystem er dokumentert", "A quality system is documented"),
+    "competence_development_plan": (
+        "Plan for kompetanseutvikling er dokumentert",
+        "A competence development plan is documented",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class StaffInput:
+    name: str
+    fte: Decimal
+    employment: str = "permanent"
+    training_completed: bool = False
+    hpr_number: str | None = None
+    disciplines: Mapping[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    staff: Sequence[StaffInput]
+    documents: Mapping[str, bool] = field(default_factory=dict)
+    # FTE already counted for the same person (by HPR number) in other providers'
+    # submitted or approved applications.
+    other_fte_by_hpr: Mapping[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    id: str
+    passed: bool
+    value: Decimal | int | bool
+    required: Decimal | int | bool
+    message_nb: str
+    message_en: str
+    statutory: bool = True
+
+    @property
+    def message(self) -> str:
+        return self.message_en if (get_language() or "nb").startswith("en") else self.message_nb
+
+
+@dataclass(frozen=True)
+class RuleWarning:
+    id: str
+    message_nb: str
+    message_en: str
+    person: str | None = None
+
+    @property
+    def message(self) -> str:
+        return self.message_en if (get_language() or "nb").startswith("en") else self.message_nb
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    approvable: bool
+    total_fte: Decimal
+    discipline_fte: dict[str, Decimal]
+    rules: list[RuleResult]
+    warnings: list[RuleWarning]
+
+    @property
+    def failed(self) -> list[RuleResult]:
+        return [r for r in self.rules if not r.passed]
+
+    def rule(self, rule_id: str) -> RuleResult:
+        return next(r for r in self.rules if r.id == rule_id)
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.normalize():f}".replace(".", ",") if value else "0"
+
+
+def evaluate(data: RuleInput) -> Evaluation:
+    """Check the statutory rules and the practice warnings for one application."""
+    staff = list(data.staff)
+    total = sum((s.fte for s in staff), Decimal("0"))
+    per_discipline = {d: sum((s.disciplines.get(d, Decimal("0")) for s in staff), Decimal("0")) for d in DISCIPLINES}
+
+    rules: list[RuleResult] = []
+    rules.append(
+        RuleResult(
+            id="total_fte",
+            passed=total >= TOTAL_FTE_MIN,
+            value=total,
+            required=TOTAL_FTE_MIN,
+            message_nb=f"Samlet fagpersonell er {_fmt(total)} årsverk; kravet er minst 3,0.",
+            message_en=f"Professional staff total {total.normalize():f} FTE; at least 3.0 is required.",
+        )
+    )
+    for d in MINIMUM_DISCIPLINES:
+        nb, en = DISCIPLINE_NAMES[d]
+        value = per_discipline[d]
+        rules.append(
+            RuleResult(
+                id=f"{d}_fte",
+                passed=value >= DISCIPLINE_FTE_MIN,
+                value=value,
+                required=DISCIPLINE_FTE_MIN,
+                message_nb=f"Fagområdet {nb} har {_fmt(value)} årsverk; kravet er minst 0,3.",
+                message_en=f"The discipline {en} has {value.normalize():f} FTE; at least 0.3 is required.",
+            )
+        )
+    missing = [d for d in DISCIPLINES if per_discipline[d] <= 0]
+    rules.append(
+        RuleResult(
+            id="competence_areas",
+            passed=not missing,
+            value=len(DISCIPLINES) - len(missing),
+            required=len(DISCIPLINES),
+            message_nb=(
+                "Alle fem kompetanseområder har personell."
+                if not missing
+                else "Mangler personell i: " + ", ".join(DISCIPLINE_NAMES[d][0] for d in missing) + "."
+            ),
+            message_en=(
+                "All five competence areas have staff."
+                if not missing
+                else "No staff in: " + ", ".join(DISCIPLINE_NAMES[d][1] for d in missing) + "."
+            ),
+        )
+    )
+    untrained = [s.name for s in staff if not s.training_completed]
+    rules.append(
+        RuleResult(
+            id="training",
+            passed=bool(staff) and not untrained,
+            value=len(staff) - len(untrained),
+            required=len(staff),
+            message_nb=(
+                "Alle har gjennomført obligatorisk opplæring (§ 2-3)."
+                if staff and not untrained
+                else (
+                    "Ingen personell er registrert."
+                    if not staff
+                    else "Mangler obligatorisk opplæring (§ 2-3): " + ", ".join(untrained) + "."
+                )
+            ),
+            message_en=(
+                "Everyone has completed the mandatory training (§ 2-3)."
+                if staff and not untrained
+                else (
+                    "No staff registered."
+                    if not staff
+                    else "Mandatory training (§ 2-3) not completed: " + ", ".join(untrained) + "."
+                )
+            ),
+        )
+    )
+    for doc_id, (nb, en) in DOCUMENT_RULES.items():
+        present = bool(data.documents.get(doc_id))
+        rules.append(
+            RuleResult(
+                id=doc_id,
+                passed=present,
+                value=present,
+                required=True,
+                message_nb=nb + "." if present else nb.replace("er dokumentert", "mangler") + ".",
+                message_en=en + "." if present else en.replace("is documented", "is missing") + ".",
+            )
+        )
+
+    warnings: list[RuleWarning] = []
+    for s in staff:
+        if s.employment in ("hired", "self_employed") and s.fte < HIRED_MIN_FTE:
+            warnings.append(
+                RuleWarning(
+                    id="hired_below_minimum",
+                    person=s.name,
+                    message_nb=f"{s.name} er innleid/selvstendig med {_fmt(s.fte)} årsverk; praksis krever minst 0,3.",
+                    message_en=f"{s.name} is hired-in/self-employed at {s.fte.normalize():f} FTE; practice requires at least 0.3.",
+                )
+            )
+    permanent = sum((s.fte for s in staff if s.employment == "permanent"), Decimal("0"))
+    if staff and permanent * 2 < total:
+        warnings.append(
+            RuleWarning(
+                id="permanent_below_half",
+                message_nb=f"Fast ansatte utgjør {_fmt(permanent)} av {_fmt(total)} årsverk, under halvparten.",
+                message_en=f"Permanent staff make up {permanent.normalize():f} of {total.normalize():f} FTE, less than half.",
+            )
+        )
+    seen: dict[str, Decimal] = {}
+    for s in staff:
+        if s.hpr_number:
+            seen[s.hpr_number] = seen.get(s.hpr_number, Decimal("0")) + s.fte
+    for hpr, fte_here in seen.items():
+        combined = fte_here + data.other_fte_by_hpr.get(hpr, Decimal("0"))
+        if combined > PERSON_MAX_FTE:
+            names = ", ".join(s.name for s in staff if s.hpr_number == hpr)
+            warnings.append(
+                RuleWarning(
+                    id="person_over_full_time",
+                    person=names,
+                    message_nb=f"{names} (HPR {hpr}) er regnet med {_fmt(combined)} årsverk til sammen hos flere BHT-er.",
+                    message_en=f"{names} (HPR {hpr}) is counted at {combined.normalize():f} FTE in total across providers.",
+                )
+            )
+
+    return Evaluation(
+        approvable=all(r.passed for r in rules),
+        total_fte=total,
+        discipline_fte=per_discipline,
+        rules=rules,
+        warnings=warnings,
+    )

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+from .api import SchemaView
+
+# Each app exposes `urls` (pages) and `api_urls` (JSON under /api/v1/).
+api_patterns = [
+    path("schema", SchemaView.as_view(), name="schema"),
+    path("", include("enterprises.api_urls")),
+    path("", include("approvals.api_urls")),
+]
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", account_views.healthz, name="healthz"),
+    path("konto/", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include((api_patterns, "api"), namespace="api")),
+    path("admin/", admin.site.urls),
+    path("", include("enterprises.urls")),
+    path("", include("approvals.urls")),
+    path("", include("inspections.urls")),
+]
