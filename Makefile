@@ -29,8 +29,13 @@ format:
 	.venv/bin/ruff format .
 
 ## Regenerate the Norwegian catalogues (English message ids) for the project and each app.
+## APP=approvals limits it to one app (run from its folder).
 messages:
+ifdef APP
+	cd $(APP) && ../$(PY) ../manage.py makemessages -l nb --no-location
+else
 	$(MANAGE) makemessages -l nb --no-location --ignore=.venv --ignore=var --ignore=static/vendor
+endif
 	$(MANAGE) compilemessages --ignore=.venv -v 0
 
 worker:

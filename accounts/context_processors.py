@@ -36,7 +36,7 @@ ROLE_ITEMS = {
     Role.ADMIN: [
         ("accounts:start", _("Start")),
         ("approvals:case_queue", _("Case queue")),
-        ("ops:jobs", _("Scheduled jobs")),
+        ("lifecycle:jobs", _("Scheduled jobs")),
         ("admin:index", _("Administration")),
     ],
 }

@@ -16,7 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
 from simple_history.models import HistoricalRecords
 
 orgnr_validator = RegexValidator(r"^\d{9}$", _("An organisation number has nine digits."))
@@ -97,8 +97,11 @@ class CaseStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
-class Case(models.Model):
-    """A case (sak) at Arbeidstilsynet: one approval application and what follows from it."""
+class Case(ConcurrentTransitionMixin, models.Model):
+    """A case (sak) at Arbeidstilsynet: one approval application and what follows from it.
+
+    ConcurrentTransitionMixin: a transition saved from a stale status raises
+    django_fsm.ConcurrentTransition, so two handlers cannot both decide the same case."""
 
     case_number = models.CharField(_("case number"), max_length=12, unique=True)
     year = models.PositiveIntegerField()
@@ -144,7 +147,7 @@ class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
-class Application(models.Model):
+class Application(FSMModelMixin, models.Model):
     """An approval application (søknad om godkjenning). A draft is edited freely; a submitted
     version is frozen. Supplements and later edits are new versions on the same case."""
 
@@ -481,7 +484,7 @@ class ApprovalStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
-class Approval(models.Model):
+class Approval(FSMModelMixin, models.Model):
     """An approval (godkjenning) of a provider for a period (five years unless shorter)."""
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="approvals")

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "approvals"
 
-urlpatterns: list = []
+# Provider pages (urls_provider), case handler pages and the public register (urls_handler).
+urlpatterns = [
+    path("", include("approvals.urls_provider")),
+    path("", include("approvals.urls_handler")),
+]

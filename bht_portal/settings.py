@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "enterprises",
     "approvals",
     "inspections",
+    "lifecycle",
 ]
 
 MIDDLEWARE = [
@@ -148,8 +149,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 2}
 CELERY_TIMEZONE = TIME_ZONE
-# The static beat schedule lives in bht_portal/beat.py (the lifecycle issue fills it).
-CELERY_BEAT_SCHEDULE: dict = {}
+# The static beat schedule (daily jobs) lives in bht_portal/beat.py.
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("enterprises.urls")),
     path("", include("approvals.urls")),
     path("", include("inspections.urls")),
+    path("", include("lifecycle.urls")),
 ]

@@ -1,0 +1,3 @@
+"""Case handler pages, the public register of approved providers, appeals."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Provider-side pages: applications, staff roster, documents, submission."""
+
+urlpatterns: list = []
