@@ -64,12 +64,14 @@ class Command(BaseCommand):
         from approvals import demo as approvals_demo
         from enterprises import demo as enterprises_demo
         from inspections import demo as inspections_demo
+        from lifecycle import demo as lifecycle_demo
 
         with transaction.atomic():
             users = seed_accounts()
             enterprises_demo.seed(stdout=self.stdout)
             approvals_demo.seed(stdout=self.stdout)
             inspections_demo.seed(stdout=self.stdout)
+            lifecycle_demo.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {DEMO_PASSWORD}):"))
         for user in users:
             self.stdout.write(f"  {user.email:<24} {user.get_role_display()}")
