@@ -16,7 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 orgnr_validator = RegexValidator(r"^\d{9}$", _("An organisation number has nine digits."))
@@ -126,6 +126,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
     renews = models.ForeignKey(
         "Approval", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewal_cases"
     )
+    # Handler side: the open request for more information (shown to the provider), and a
+    # notice of revocation (varsel om tilbakekall) with its reason and deadline.
+    information_request = models.TextField(_("request for more information"), blank=True)
+    information_requested_at = models.DateTimeField(_("information requested"), null=True, blank=True)
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    revocation_deadline = models.DateField(_("deadline in the notice of revocation"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -140,6 +146,66 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return self.case_number
+
+    # ---- Workflow (saksgang). Transitions are called only by approvals/services/cases.py,
+    # which locks the row, checks can_proceed and writes the CaseEvent.
+    @transition(field=status, source=CaseStatus.SUBMITTED, target=CaseStatus.IN_REVIEW)
+    def start_review(self):
+        """Assigned to a case handler: submitted -> in review."""
+
+    @transition(field=status, source=CaseStatus.IN_REVIEW, target=CaseStatus.AWAITING_INFORMATION)
+    def request_information(self):
+        """Ask the provider for more information."""
+
+    @transition(field=status, source=CaseStatus.AWAITING_INFORMATION, target=CaseStatus.IN_REVIEW)
+    def supplement(self):
+        """The provider supplemented the application: back to review."""
+
+    @transition(field=status, source=CaseStatus.IN_REVIEW, target=CaseStatus.APPROVED)
+    def approve(self):
+        """Approved (godkjent)."""
+
+    @transition(field=status, source=CaseStatus.IN_REVIEW, target=CaseStatus.APPROVED_SPECIAL)
+    def approve_special(self):
+        """Approved in special cases (godkjent i særlige tilfeller), with a written justification."""
+
+    @transition(field=status, source=CaseStatus.IN_REVIEW, target=CaseStatus.REJECTED)
+    def reject(self):
+        """Rejected (avslag)."""
+
+    @transition(
+        field=status,
+        source=[CaseStatus.APPROVED, CaseStatus.APPROVED_SPECIAL],
+        target=CaseStatus.REVOCATION_NOTIFIED,
+    )
+    def notify_revocation(self):
+        """Notice of revocation (varsel om tilbakekall) with a deadline."""
+
+    @transition(field=status, source=CaseStatus.REVOCATION_NOTIFIED, target=CaseStatus.REVOKED)
+    def revoke(self):
+        """The approval is revoked (tilbakekalt)."""
+
+    @transition(
+        field=status,
+        source=CaseStatus.REVOCATION_NOTIFIED,
+        target=RETURN_VALUE(CaseStatus.APPROVED, CaseStatus.APPROVED_SPECIAL),
+    )
+    def drop_revocation(self, *, special: bool = False):
+        """The revocation is dropped: back to the approved state it came from."""
+        return CaseStatus.APPROVED_SPECIAL if special else CaseStatus.APPROVED
+
+    @transition(field=status, source=CaseStatus.REJECTED, target=CaseStatus.IN_REVIEW)
+    def reopen(self):
+        """An appeal against a rejection is reversed: the case is reviewed again."""
+
+    @transition(
+        field=status,
+        source=CaseStatus.REVOKED,
+        target=RETURN_VALUE(CaseStatus.APPROVED, CaseStatus.APPROVED_SPECIAL),
+    )
+    def reinstate(self, *, special: bool = False):
+        """An appeal against a revocation is reversed: the approval stands again."""
+        return CaseStatus.APPROVED_SPECIAL if special else CaseStatus.APPROVED
 
 
 class ApplicationStatus(models.TextChoices):
@@ -512,6 +578,14 @@ class Approval(FSMModelMixin, models.Model):
 
     def __str__(self):
         return f"{self.provider} {self.valid_from}–{self.valid_until}"
+
+    @transition(field=status, source=ApprovalStatus.VALID, target=ApprovalStatus.REVOKED)
+    def revoke(self):
+        """Revoked by a decision (tilbakekall)."""
+
+    @transition(field=status, source=ApprovalStatus.REVOKED, target=ApprovalStatus.VALID)
+    def reinstate(self):
+        """The revocation was reversed on appeal."""
 
 
 class Appeal(models.Model):
