@@ -279,6 +279,10 @@ class Application(FSMModelMixin, models.Model):
     def is_draft(self) -> bool:
         return self.status == ApplicationStatus.DRAFT
 
+    @transition(field=status, source=ApplicationStatus.DRAFT, target=ApplicationStatus.SUBMITTED)
+    def submit(self):
+        """Freeze this version (approvals.services.applications.application_submit)."""
+
 
 class ApplicationDepartment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="departments")
@@ -586,6 +590,14 @@ class Approval(FSMModelMixin, models.Model):
     @transition(field=status, source=ApprovalStatus.REVOKED, target=ApprovalStatus.VALID)
     def reinstate(self):
         """The revocation was reversed on appeal."""
+
+    @transition(field=status, source=ApprovalStatus.VALID, target=ApprovalStatus.EXPIRED)
+    def expire(self, *, when=None):
+        """The approval period has ended (utløpt); lifecycle.services.approvals_expire calls it
+        the day after valid_until, with a CaseEvent EXPIRED."""
+        from django.utils import timezone
+
+        self.ended_at = when or timezone.now()
 
 
 class Appeal(models.Model):
