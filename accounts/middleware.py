@@ -38,3 +38,26 @@ class AccessPolicyMiddleware:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
+
+
+class DefaultLanguageMiddleware:
+    """Norwegian bokmål unless the user chose another language with the switch (cookie).
+
+    Unlike Django's LocaleMiddleware, the browser's Accept-Language is not used: a Norwegian
+    public portal opens in Norwegian for everyone, and English is one click away.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

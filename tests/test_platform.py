@@ -78,3 +78,9 @@ def _domain_models():
         if m._meta.app_label in ("accounts", "approvals", "enterprises", "inspections", "lifecycle")
         and not m.__name__.startswith("Historical")
     ]
+
+
+def test_norwegian_by_default_whatever_the_browser_asks(client):
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="nb"' in body
+    assert "Godkjente BHT-er" in body
