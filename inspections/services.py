@@ -1,0 +1,68 @@
+"""Writes for inspections: documenting compliance with an order, and the daily deadline job
+(orders past their deadline without documented compliance become overdue; the inspector is
+told exactly once, through the OrderOverdueNotice ledger row)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from .models import Order, OrderOverdueNotice, OrderStatus
+
+
+def orders_overdue_mark(*, today: datetime.date | None = None) -> dict:
+    """Mark open orders whose deadline has passed as overdue and notify the inspector, one
+    order per transaction under SELECT ... FOR UPDATE SKIP LOCKED (concurrent runs are safe:
+    a marked order is no longer open; the notice row is unique per order)."""
+    today = today or timezone.localdate()
+    counts = {"overdue": 0, "notified": 0}
+    while True:
+        with transaction.atomic():
+            order = (
+                Order.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("inspection", "inspection__inspector")
+                .filter(status=OrderStatus.OPEN, deadline__lt=today)
+                .order_by("id")
+                .first()
+            )
+            if order is None:
+                break
+            order.mark_overdue()
+            order.save()
+            counts["overdue"] += 1
+            notice, _created = OrderOverdueNotice.objects.get_or_create(order=order)
+            if notice.status == OrderOverdueNotice.Status.PENDING:
+                inspector = order.inspection.inspector
+                notice.status = OrderOverdueNotice.Status.SENT
+                notice.sent_at = timezone.now()
+                notice.recipient = inspector.email
+                notice.save()
+                with translation.override(settings.LANGUAGE_CODE):
+                    subject = _("Order deadline passed: %(name)s") % {"name": order.inspection.name}
+                    body = render_to_string("inspections/email/order_overdue.txt", {"order": order})
+                # Last step before commit: if sending fails, the order stays open for the next run.
+                EmailMessage(subject, body, to=[inspector.email]).send()
+                counts["notified"] += 1
+    return counts
+
+
+def order_compliance_document(*, order: Order, actor, documentation: str) -> Order:
+    """The inspected party has documented compliance (e.g. a signed BHT contract and a plan)."""
+    documentation = (documentation or "").strip()
+    if not documentation:
+        raise ValidationError(_("Describe the documentation of compliance."))
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if not can_proceed(order.document_compliance):
+            raise ValidationError(_("Compliance is already documented for this order."))
+        order.document_compliance(documentation=documentation, by=actor)
+        order.save()
+        return order

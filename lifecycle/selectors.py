@@ -1,0 +1,231 @@
+"""Reads for the lifecycle app, with joins and scoping.
+
+A provider user sees only their own provider's approvals, notices and change notices
+(anything else is a 404, raised here)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from approvals import rules
+from approvals.models import (
+    Application,
+    ApplicationStatus,
+    Approval,
+    ApprovalStatus,
+    Case,
+    CaseEvent,
+    StaffMember,
+)
+
+from .models import ChangeNotice, FollowUpTask, JobRun, ProviderNotice, RenewalReminder
+
+
+# ---------------------------------------------------------------- approvals and rosters
+def approval_source_application(approval: Approval) -> Application | None:
+    """The last approved application: the decision's application, else the latest submitted
+    application of the approval's case."""
+    if approval.decision.application_id:
+        return approval.decision.application
+    return (
+        Application.objects.filter(case_id=approval.case_id, status=ApplicationStatus.SUBMITTED)
+        .order_by("-version", "-id")
+        .first()
+    )
+
+
+def staff_member_as_dict(member: StaffMember) -> dict:
+    return {
+        "name": member.name,
+        "profession": member.profession,
+        "hpr_number": member.hpr_number,
+        "fte": str(member.fte),
+        "employment": member.employment,
+        "training_completed_on": member.training_completed_on.isoformat() if member.training_completed_on else None,
+        "disciplines": {d: str(v) for d, v in member.discipline_fte().items()},
+    }
+
+
+def approval_current_roster(approval: Approval) -> list[dict]:
+    """The staff roster as it stands: the latest change notice's roster, else the approved
+    application's staff."""
+    latest = (
+        ChangeNotice.objects.filter(approval=approval, staff__isnull=False).order_by("-submitted_at", "-id").first()
+    )
+    if latest is not None:
+        return list(latest.staff)
+    source = approval_source_application(approval)
+    if source is None:
+        return []
+    return [staff_member_as_dict(m) for m in source.staff.all()]
+
+
+def approval_documents_present(approval: Approval) -> dict[str, bool]:
+    source = approval_source_application(approval)
+    if source is None:
+        return {}
+    return {kind: True for kind in source.documents.values_list("kind", flat=True)}
+
+
+def roster_rule_input(roster: list[dict], documents: dict[str, bool]) -> rules.RuleInput:
+    return rules.RuleInput(
+        staff=[
+            rules.StaffInput(
+                name=s["name"],
+                fte=Decimal(s["fte"]),
+                employment=s.get("employment") or "permanent",
+                training_completed=bool(s.get("training_completed_on")),
+                hpr_number=s.get("hpr_number") or None,
+                disciplines={d: Decimal(v) for d, v in (s.get("disciplines") or {}).items()},
+            )
+            for s in roster
+        ],
+        documents=documents,
+    )
+
+
+def provider_valid_approval(*, provider_id: int, day: datetime.date | None = None) -> Approval | None:
+    """The provider's approval valid today (the one a change notice is about)."""
+    day = day or timezone.localdate()
+    return (
+        Approval.objects.select_related("provider", "case", "decision")
+        .filter(provider_id=provider_id, status=ApprovalStatus.VALID, valid_from__lte=day, valid_until__gte=day)
+        .order_by("-valid_until")
+        .first()
+    )
+
+
+def approval_for_provider_user(*, user, pk: int) -> Approval:
+    """An approval of the user's own provider, or 404."""
+    if not user.provider_id:
+        raise Http404
+    try:
+        return Approval.objects.select_related("provider", "case", "decision").get(pk=pk, provider_id=user.provider_id)
+    except Approval.DoesNotExist:
+        raise Http404
+
+
+def renewal_draft_for(approval: Approval) -> Application | None:
+    return Application.objects.filter(renews=approval, status=ApplicationStatus.DRAFT).order_by("-created_at").first()
+
+
+# ---------------------------------------------------------------- provider start page
+def provider_notices(*, provider_id: int, limit: int = 10) -> list[ProviderNotice]:
+    """The provider's latest notices, with what the 'start renewal' action needs."""
+    drafts = Application.objects.filter(renews=OuterRef("approval_id"), status=ApplicationStatus.DRAFT)
+    submitted = Application.objects.filter(renews=OuterRef("approval_id"), status=ApplicationStatus.SUBMITTED)
+    return list(
+        ProviderNotice.objects.filter(provider_id=provider_id)
+        .select_related("approval", "reminder", "change_notice", "change_notice__followup_task")
+        .annotate(renewal_draft=Exists(drafts), renewal_submitted=Exists(submitted))
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def change_notice_for_user(*, user, pk: int) -> ChangeNotice:
+    qs = ChangeNotice.objects.select_related("approval", "provider", "submitted_by", "approval__case")
+    if user.role == "provider":
+        qs = qs.filter(provider_id=user.provider_id)
+    try:
+        return qs.select_related("followup_task").get(pk=pk)
+    except ChangeNotice.DoesNotExist:
+        raise Http404
+
+
+# ---------------------------------------------------------------- case page
+def case_lifecycle(case: Case) -> dict:
+    """What the lifecycle did on one case: approvals with their reminders, expiry, change
+    notices and follow-up tasks. A fixed number of queries."""
+    approvals = list(
+        Approval.objects.filter(case=case)
+        .prefetch_related(Prefetch("reminders", queryset=RenewalReminder.objects.order_by("due_on")))
+        .order_by("-valid_from")
+    )
+    expiry_events = {
+        e.data.get("approval"): e
+        for e in CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.EXPIRED).order_by("created_at")
+    }
+    for a in approvals:
+        a.expiry_event = expiry_events.get(a.pk)
+    return {
+        "case": case,
+        "approvals": approvals,
+        "change_notices": list(
+            ChangeNotice.objects.filter(approval__case=case)
+            .select_related("submitted_by", "followup_task")
+            .order_by("-submitted_at")[:20]
+        ),
+        "followup_tasks": list(
+            FollowUpTask.objects.filter(case=case).select_related("done_by").order_by("-created_at")
+        ),
+    }
+
+
+# ---------------------------------------------------------------- case handlers
+def followup_tasks(*, status: str = "open", q: str = "") -> QuerySet[FollowUpTask]:
+    qs = FollowUpTask.objects.select_related("case", "case__provider", "approval", "change_notice", "done_by")
+    if status in (FollowUpTask.Status.OPEN, FollowUpTask.Status.DONE):
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(
+            Q(case__case_number__icontains=q) | Q(case__provider__name__icontains=q) | Q(case__provider__orgnr=q)
+        )
+    return qs.order_by("-created_at", "-id")
+
+
+# ---------------------------------------------------------------- operations
+def jobs_overview(schedule: dict) -> list[dict]:
+    """One row per scheduled job: last run, last success, failures in the last 7 days.
+    Two queries whatever the number of runs."""
+    tasks = {entry["task"] for entry in schedule.values()}
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    stats = {
+        row["job"]: row
+        for row in JobRun.objects.filter(job__in=tasks)
+        .values("job")
+        .annotate(
+            last_id=Max("id"),
+            last_ok_id=Max("id", filter=Q(status=JobRun.Status.SUCCEEDED)),
+            failures=Count("id", filter=Q(status=JobRun.Status.FAILED, started_at__gte=week_ago)),
+        )
+    }
+    ids = {v for row in stats.values() for v in (row["last_id"], row["last_ok_id"]) if v}
+    runs = JobRun.objects.in_bulk(ids)
+    overview = []
+    for name, entry in schedule.items():
+        row = stats.get(entry["task"], {})
+        overview.append(
+            {
+                "name": name,
+                "task": entry["task"],
+                "schedule": schedule_label(entry["schedule"]),
+                "last": runs.get(row.get("last_id")),
+                "last_ok": runs.get(row.get("last_ok_id")),
+                "failures": row.get("failures", 0),
+            }
+        )
+    return overview
+
+
+def schedule_label(schedule) -> str:
+    hours = getattr(schedule, "_orig_hour", None)
+    minutes = getattr(schedule, "_orig_minute", None)
+    if hours is None or minutes is None:
+        return str(schedule)
+    if str(hours).isdigit() and str(minutes).isdigit():
+        return f"{int(hours):02d}:{int(minutes):02d}"
+    return f"cron {minutes} {hours} {schedule._orig_day_of_month} {schedule._orig_month_of_year} {schedule._orig_day_of_week}"
+
+
+def job_runs(*, job: str = "", status: str = "") -> QuerySet[JobRun]:
+    qs = JobRun.objects.all()
+    if job:
+        qs = qs.filter(job=job)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-started_at", "-id")
