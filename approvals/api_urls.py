@@ -1,6 +1,12 @@
 """JSON API of the approvals app under /api/v1/ (no trailing slashes)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from approvals.api import RuleCheckView
+from approvals.views.register import ProvidersAPIView
 
 # POST approvals/rule-check (provider-side work) and GET providers (register) are added here.
-urlpatterns: list = []
+urlpatterns: list = [
+    path("approvals/rule-check", RuleCheckView.as_view(), name="approvals_rule_check"),
+    path("providers", ProvidersAPIView.as_view(), name="providers"),
+]

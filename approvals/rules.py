@@ -7,9 +7,10 @@ arithmetic in Decimal, so ten people at 0.3 FTE are exactly 3.0.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import get_language
 
@@ -48,6 +49,92 @@ DOCUMENT_RULES = {
 }
 
 
+class FTEError(ValueError):
+    """An FTE value that cannot be read; `message_nb`/`message_en` say why."""
+
+    def __init__(self, message_nb: str, message_en: str):
+        super().__init__(message_en)
+        self.message_nb = message_nb
+        self.message_en = message_en
+
+    @property
+    def message(self) -> str:
+        return self.message_en if (get_language() or "nb").startswith("en") else self.message_nb
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+FTE_PLACES = 3  # the database stores FTE with three decimals (0.001 = 0.1 %)
+
+
+def parse_fte(value, *, allow_zero: bool = False, allow_percent: bool = True) -> Decimal:
+    """Read an FTE (årsverk) as typed by a person or sent to the API, exactly, as Decimal.
+
+    "30", "30 %", "30%", "0,3" and "0.3" all mean 0.3. A number with a % sign is a percentage;
+    without one, a value up to 1 is a fraction of a full-time position and a value above 1 is
+    a percentage (nobody works 30 full-time positions in one BHT). With allow_percent=False
+    (the API) only a fraction is accepted. Numbers (int, Decimal, float) are read through their
+    decimal text, so 0.3 is exactly Decimal("0.3"). The result is in (0, 1] (or [0, 1] with
+    allow_zero) with at most three decimals; anything else raises FTEError with a reason.
+    """
+    if isinstance(value, bool) or value is None:
+        raise FTEError("Oppgi et tall.", "Enter a number.")
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise FTEError("Oppgi et tall.", "Enter a number.")
+        text = repr(value)
+    else:
+        text = str(value)
+    text = text.strip().replace("\u00a0", " ")
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1].strip()
+    if not text:
+        raise FTEError("Oppgi et tall.", "Enter a number.")
+    if not _NUMBER.match(text) and not isinstance(value, (int, Decimal, float)):
+        raise FTEError(
+            "Oppgi stillingsandel som prosent (f.eks. 30 eller 30 %) eller desimaltall (f.eks. 0,3).",
+            "Enter the FTE as a percentage (e.g. 30 or 30 %) or a decimal (e.g. 0.3).",
+        )
+    try:
+        number = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise FTEError("Oppgi et tall.", "Enter a number.") from None
+    if not number.is_finite():
+        raise FTEError("Oppgi et tall.", "Enter a number.")
+    if percent and not allow_percent:
+        raise FTEError(
+            "Oppgi årsverk som desimaltall mellom 0 og 1 (f.eks. 0.3).",
+            "Enter the FTE as a decimal between 0 and 1 (e.g. 0.3).",
+        )
+    if number < 0:
+        raise FTEError("Årsverk kan ikke være negativt.", "An FTE cannot be negative.")
+    if percent or (allow_percent and number > 1):
+        if number > 100:
+            raise FTEError(
+                "En person kan ha høyst 100 % stilling i BHT-en.", "A person can have at most 100 % in the BHT."
+            )
+        number = number / 100
+    if number > PERSON_MAX_FTE:
+        raise FTEError("Årsverk kan være høyst 1,0.", "An FTE can be at most 1.0.")
+    if number == 0 and not allow_zero:
+        raise FTEError("Årsverk må være større enn 0.", "An FTE must be greater than 0.")
+    if -number.as_tuple().exponent > FTE_PLACES and number != number.quantize(Decimal(1).scaleb(-FTE_PLACES)):
+        raise FTEError(
+            "Oppgi årsverk med høyst tre desimaler (0,001 = 0,1 %).",
+            "Enter the FTE with at most three decimals (0.001 = 0.1 %).",
+        )
+    return number.quantize(Decimal(1).scaleb(-FTE_PLACES)).normalize() if number else Decimal("0")
+
+
+def _decimal(value) -> Decimal:
+    """Exact Decimal of a number (floats through their shortest text, never binary)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(str(value))
+
+
 @dataclass(frozen=True)
 class StaffInput:
     name: str
@@ -56,6 +143,12 @@ class StaffInput:
     training_completed: bool = False
     hpr_number: str | None = None
     disciplines: Mapping[str, Decimal] = field(default_factory=dict)
+
+    def __post_init__(self):
+        # Accept ints/strings/floats but compute in exact Decimal only.
+        object.__setattr__(self, "fte", _decimal(self.fte))
+        object.__setattr__(self, "disciplines", {d: _decimal(v) for d, v in self.disciplines.items()})
+        object.__setattr__(self, "hpr_number", (self.hpr_number or "").strip() or None)
 
 
 @dataclass(frozen=True)
@@ -108,6 +201,41 @@ class Evaluation:
 
     def rule(self, rule_id: str) -> RuleResult:
         return next(r for r in self.rules if r.id == rule_id)
+
+    def as_dict(self) -> dict:
+        """JSON-safe form (Decimals as strings such as "3.0"), with both languages' messages:
+        frozen on a submitted application and the base of the API answer."""
+        return {
+            "approvable": self.approvable,
+            "total_fte": decimal_text(self.total_fte),
+            "discipline_fte": {d: decimal_text(v) for d, v in self.discipline_fte.items()},
+            "rules": [
+                {
+                    "id": r.id,
+                    "passed": r.passed,
+                    "value": _json_value(r.value),
+                    "required": _json_value(r.required),
+                    "statutory": r.statutory,
+                    "message_nb": r.message_nb,
+                    "message_en": r.message_en,
+                }
+                for r in self.rules
+            ],
+            "warnings": [
+                {"id": w.id, "person": w.person, "message_nb": w.message_nb, "message_en": w.message_en}
+                for w in self.warnings
+            ],
+        }
+
+
+def decimal_text(value: Decimal) -> str:
+    """Exact decimal text with at least one decimal: 3 -> "3.0", 0.300 -> "0.3"."""
+    text = f"{value.normalize():f}" if value else "0"
+    return text if "." in text else text + ".0"
+
+
+def _json_value(value):
+    return decimal_text(value) if isinstance(value, Decimal) else value
 
 
 def _fmt(value: Decimal) -> str:

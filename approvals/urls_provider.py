@@ -1,3 +1,23 @@
 """Provider-side pages: applications, staff roster, documents, submission."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from approvals.views import provider as views
+
+urlpatterns = [
+    path("soknader/", views.application_list, name="application_list"),
+    path("soknader/ny/", views.application_create, name="application_create"),
+    path("soknader/<int:pk>/", views.application_detail, name="application_detail"),
+    path("soknader/<int:pk>/rediger/", views.application_edit, name="application_edit"),
+    path("soknader/<int:pk>/regelsjekk/", views.application_rule_panel, name="application_rule_panel"),
+    path("soknader/<int:pk>/dokumenter/", views.application_documents, name="application_documents"),
+    path(
+        "soknader/<int:pk>/dokumenter/<int:document_pk>/slett/",
+        views.document_delete,
+        name="application_document_delete",
+    ),
+    path("soknader/<int:pk>/send-inn/", views.application_submit, name="application_submit"),
+    path("soknader/<int:pk>/kvittering/", views.application_receipt, name="application_receipt"),
+    path("soknader/<int:pk>/ny-versjon/", views.application_revise, name="application_revise"),
+    path("dokumenter/<int:pk>/", views.document_download, name="document_download"),
+]

@@ -1,0 +1,315 @@
+"""The provider's application forms: organisation, departments, staff roster, documents,
+submission. FTEs are typed as a percentage ("30", "30 %") or a decimal ("0,3"), read exactly
+by approvals.rules.parse_fte. Every error is a sentence in the user's language."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.no import orgnr as stdnum_orgnr
+
+from approvals import rules
+from approvals.documents import pdf_check
+from approvals.models import (
+    Application,
+    ApplicationDepartment,
+    DocumentKind,
+    EmploymentType,
+    Profession,
+    StaffMember,
+)
+
+DISCIPLINE_LABELS = {
+    "occupational_medicine": _("Occupational medicine"),
+    "occupational_hygiene": _("Occupational hygiene"),
+    "ergonomics": _("Ergonomics"),
+    "psychosocial": _("Psychosocial/organisational"),
+    "systematic_hse": _("Systematic HSE"),
+}
+four_digits = RegexValidator(r"^\d{4}$", _("Enter four digits."))
+REQUIRED = _("This field is required.")
+
+
+def fte_display(value: Decimal | None) -> str:
+    """An FTE as the form shows it: a percentage with a comma, e.g. "30 %" or "33,3 %"."""
+    if value is None:
+        return ""
+    if not value:
+        return ""
+    percent = (value * 100).normalize()
+    return f"{percent:f}".replace(".", ",") + " %"
+
+
+class FTEField(forms.CharField):
+    """FTE typed as percent or decimal; cleaned to an exact Decimal (or 0 when optional and blank)."""
+
+    def __init__(self, *, allow_zero: bool = False, **kwargs):
+        self.allow_zero = allow_zero
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "decimal", "autocomplete": "off", "size": 7})
+        return attrs
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in ("", None):
+            return Decimal("0") if self.allow_zero else None
+        try:
+            return rules.parse_fte(value, allow_zero=self.allow_zero)
+        except rules.FTEError as exc:
+            raise forms.ValidationError(exc.message, code="fte") from None
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = [
+            "orgnr",
+            "name",
+            "form",
+            "street_address",
+            "postcode",
+            "city",
+            "municipality_number",
+            "contact_person",
+            "email",
+            "phone",
+        ]
+        error_messages = {
+            "name": {"required": _("Enter the organisation's name.")},
+            "orgnr": {"required": _("Enter the organisation number (nine digits).")},
+            "email": {"invalid": _("Enter a valid e-mail address, e.g. post@bht.no.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["orgnr"].help_text = _("Nine digits; name and address are filled from the register when known.")
+        self.fields["orgnr"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.fields["postcode"].validators.append(four_digits)
+        self.fields["municipality_number"].validators.append(four_digits)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+
+    def clean_orgnr(self):
+        value = (self.cleaned_data.get("orgnr") or "").replace(" ", "")
+        try:
+            return stdnum_orgnr.validate(value)
+        except stdnum_exceptions.InvalidLength:
+            raise forms.ValidationError(_("An organisation number has nine digits."), code="length") from None
+        except stdnum_exceptions.InvalidFormat:
+            raise forms.ValidationError(_("An organisation number has digits only."), code="format") from None
+        except stdnum_exceptions.ValidationError:
+            raise forms.ValidationError(
+                _("This is not a valid organisation number (the check digit is wrong)."), code="checksum"
+            ) from None
+
+
+class DepartmentForm(forms.Form):
+    name = forms.CharField(label=_("Department name"), max_length=200, error_messages={"required": REQUIRED})
+    street_address = forms.CharField(label=_("Street address"), max_length=200, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=4, required=False, validators=[four_digits])
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    municipality_number = forms.CharField(
+        label=_("Municipality number"),
+        max_length=4,
+        validators=[four_digits],
+        error_messages={"required": _("Enter the municipality number (four digits).")},
+    )
+
+    @staticmethod
+    def initial_from(dep: ApplicationDepartment) -> dict:
+        return {f: getattr(dep, f) for f in ("name", "street_address", "postcode", "city", "municipality_number")}
+
+    def row(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "DELETE"}
+
+
+class StaffForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, error_messages={"required": _("Enter the person's name.")})
+    profession = forms.ChoiceField(
+        label=_("Profession"),
+        choices=[("", "—")] + list(Profession.choices),
+        error_messages={"required": _("Choose a profession.")},
+    )
+    hpr_number = forms.CharField(
+        label=_("HPR number"),
+        max_length=9,
+        required=False,
+        validators=[RegexValidator(r"^\d{1,9}$", _("The HPR number has digits only (up to nine)."))],
+        help_text=_("For health personnel."),
+    )
+    fte = FTEField(
+        label=_("FTE in the BHT"),
+        help_text=_("Percent (30 or 30 %) or decimal (0,3)."),
+        error_messages={"required": _("Enter the FTE, e.g. 30 %.")},
+    )
+    fte_occupational_medicine = FTEField(
+        label=DISCIPLINE_LABELS["occupational_medicine"], allow_zero=True, required=False
+    )
+    fte_occupational_hygiene = FTEField(
+        label=DISCIPLINE_LABELS["occupational_hygiene"], allow_zero=True, required=False
+    )
+    fte_ergonomics = FTEField(label=DISCIPLINE_LABELS["ergonomics"], allow_zero=True, required=False)
+    fte_psychosocial = FTEField(label=DISCIPLINE_LABELS["psychosocial"], allow_zero=True, required=False)
+    fte_systematic_hse = FTEField(label=DISCIPLINE_LABELS["systematic_hse"], allow_zero=True, required=False)
+    employment = forms.ChoiceField(
+        label=_("Employment type"), choices=EmploymentType.choices, initial=EmploymentType.PERMANENT
+    )
+    training_completed_on = forms.DateField(
+        label=_("Mandatory training completed"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={"invalid": _("Enter a date, e.g. 15.01.2024.")},
+        help_text=_("Date (§ 2-3); empty if not completed."),
+    )
+
+    DISCIPLINE_FIELDS = StaffMember.DISCIPLINE_FIELDS
+
+    @staticmethod
+    def initial_from(s: StaffMember) -> dict:
+        data = {
+            "name": s.name,
+            "profession": s.profession,
+            "hpr_number": s.hpr_number,
+            "fte": fte_display(s.fte),
+            "employment": s.employment,
+            "training_completed_on": s.training_completed_on,
+        }
+        for f in StaffMember.DISCIPLINE_FIELDS.values():
+            data[f] = fte_display(getattr(s, f))
+        return data
+
+    def clean(self):
+        data = super().clean()
+        fte = data.get("fte")
+        disciplines = [data.get(f) for f in self.DISCIPLINE_FIELDS.values()]
+        if fte is not None and all(d is not None for d in disciplines):
+            total = sum(disciplines, Decimal("0"))
+            if total > fte:
+                raise forms.ValidationError(
+                    _("The FTE per discipline add up to %(sum)s, more than the person's FTE in the BHT (%(fte)s).")
+                    % {"sum": fte_display(total), "fte": fte_display(fte)},
+                    code="discipline_sum",
+                )
+        return data
+
+    def row(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "DELETE"}
+
+    def staff_input(self) -> rules.StaffInput:
+        d = self.cleaned_data
+        return rules.StaffInput(
+            name=d["name"],
+            fte=d["fte"],
+            employment=d["employment"],
+            training_completed=d.get("training_completed_on") is not None,
+            hpr_number=d.get("hpr_number") or None,
+            disciplines={k: d[f] for k, f in self.DISCIPLINE_FIELDS.items()},
+        )
+
+
+class _Formset(forms.BaseFormSet):
+    deletion_widget = forms.CheckboxInput
+
+    def kept_forms(self):
+        """Filled-in rows not marked for deletion (after is_valid)."""
+        return [
+            f
+            for f in self.forms
+            if f.has_changed() and not (self.can_delete and self._should_delete_form(f)) and f.is_valid()
+        ]
+
+
+class DepartmentFormSetBase(_Formset):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        if not self.kept_forms():
+            raise forms.ValidationError(_("Add at least one department."), code="no_department")
+
+
+DepartmentFormSet = forms.formset_factory(DepartmentForm, formset=DepartmentFormSetBase, extra=1, can_delete=True)
+StaffFormSet = forms.formset_factory(StaffForm, formset=_Formset, extra=1, can_delete=True)
+
+
+def add_row(data, prefix: str):
+    """A copy of POST data with one more (empty) row in the formset `prefix`."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        data[key] = str(int(data.get(key, "0")) + 1)
+    except ValueError:
+        pass
+    return data
+
+
+def staff_rule_input(formset, *, documents: dict, other_fte_by_hpr: dict) -> tuple[rules.RuleInput, int]:
+    """The rule engine's input from UNSAVED roster rows: valid, kept rows count; the number
+    of rows left out because of errors is returned beside it."""
+    formset.is_valid()
+    staff, left_out = [], 0
+    for f in formset.forms:
+        if not f.has_changed() or (formset.can_delete and formset._should_delete_form(f)):
+            continue
+        if f.is_valid():
+            staff.append(f.staff_input())
+        else:
+            left_out += 1
+    return rules.RuleInput(staff=staff, documents=documents, other_fte_by_hpr=other_fte_by_hpr), left_out
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the document shows"),
+        choices=[("", "—")] + list(DocumentKind.choices),
+        error_messages={"required": _("Choose what the document shows.")},
+    )
+    file = forms.FileField(
+        label=_("PDF file (at most 20 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        error_messages={"required": _("Choose a PDF file."), "empty": _("The file is empty.")},
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        pdf_check(uploaded)  # raises ValidationError with the reason
+        uploaded.seek(0)
+        return uploaded
+
+
+class SubmitForm(forms.Form):
+    special_case_requested = forms.BooleanField(
+        label=_("We ask for approval in special cases (§ 2-2)"),
+        required=False,
+        help_text=_("Only when requirements are not met: explain the cooperation that covers what is missing."),
+    )
+    special_case_explanation = forms.CharField(
+        label=_("Cooperation with other competence environments that covers what is missing"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    declaration_accepted = forms.BooleanField(
+        label=_(
+            "We declare that the information is correct and complete, and that we will report changes "
+            "that affect the approval."
+        ),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("special_case_requested") and not (data.get("special_case_explanation") or "").strip():
+            self.add_error(
+                "special_case_explanation",
+                forms.ValidationError(_("Explain the cooperation that covers what is missing."), code="required"),
+            )
+        return data

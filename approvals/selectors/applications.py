@@ -1,0 +1,151 @@
+"""Reads for the provider's side: applications scoped to the user's provider (404 for others),
+their rule input and evaluation, documents."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
+from django.http import Http404
+
+from accounts.models import Role
+from approvals import rules
+from approvals.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationStatus,
+    ApprovalStatus,
+    CaseStatus,
+    DocumentKind,
+    StaffMember,
+)
+
+# Roles that see every provider's applications and documents.
+HANDLER_ROLES = (Role.CASE_HANDLER, Role.ADMIN)
+# Cases whose submitted staff no longer count anywhere (cross-provider HPR warning).
+ENDED_CASE_STATUSES = (CaseStatus.REJECTED, CaseStatus.REVOKED)
+# Documents that make the two document rules pass.
+RULE_DOCUMENTS = tuple(rules.DOCUMENT_RULES)
+
+
+def _scope_for_user(qs: QuerySet, *, user, provider_field: str = "provider_id") -> QuerySet:
+    if not (user and user.is_authenticated and user.is_active):
+        return qs.none()
+    if user.role in HANDLER_ROLES:
+        return qs
+    if user.role == Role.PROVIDER and user.provider_id:
+        return qs.filter(**{provider_field: user.provider_id})
+    return qs.none()
+
+
+def application_get_for_user(*, user, pk: int) -> Application:
+    """One application; 404 unless the user's provider owns it or the user is a case
+    handler or administrator."""
+    qs = _scope_for_user(Application.objects.select_related("provider", "case", "previous"), user=user)
+    try:
+        return qs.get(pk=pk)
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such application") from None
+
+
+def application_detail_for_user(*, user, pk: int) -> Application:
+    """As application_get_for_user, with departments, staff and documents prefetched."""
+    application = application_get_for_user(user=user, pk=pk)
+    return (
+        Application.objects.select_related("provider", "case", "previous", "submitted_by")
+        .prefetch_related("departments", "staff", "documents")
+        .get(pk=application.pk)
+    )
+
+
+def document_get_for_user(*, user, pk: int) -> ApplicationDocument:
+    """One uploaded document; 404 unless the user's provider owns its application or the user
+    is a case handler or administrator."""
+    qs = _scope_for_user(
+        ApplicationDocument.objects.select_related("application"),
+        user=user,
+        provider_field="application__provider_id",
+    )
+    try:
+        return qs.get(pk=pk)
+    except (ApplicationDocument.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such document") from None
+
+
+def application_list_for_provider(*, provider_id: int, q: str = "") -> QuerySet[Application]:
+    """The provider's applications, newest first, with case and counts in one query."""
+    qs = Application.objects.filter(provider_id=provider_id).select_related("case")
+    if q:
+        qs = qs.filter(case__case_number__icontains=q.strip()) | qs.filter(name__icontains=q.strip())
+    return qs.annotate(
+        staff_count=Count("staff", distinct=True),
+        staff_fte=Sum("staff__fte"),
+    ).order_by("-created_at", "-id")
+
+
+def provider_open_draft(*, provider_id: int) -> Application | None:
+    """The provider's newest draft, if any (shown on the start page)."""
+    return Application.objects.filter(provider_id=provider_id, status=ApplicationStatus.DRAFT).order_by("-id").first()
+
+
+def _staff_input(s: StaffMember) -> rules.StaffInput:
+    return rules.StaffInput(
+        name=s.name,
+        fte=s.fte,
+        employment=s.employment,
+        training_completed=s.training_completed_on is not None,
+        hpr_number=s.hpr_number or None,
+        disciplines=s.discipline_fte(),
+    )
+
+
+def other_fte_by_hpr(*, hpr_numbers, exclude_provider_id: int | None) -> dict[str, Decimal]:
+    """FTE per HPR number in OTHER providers' current applications: the latest submitted
+    version of each case that is not rejected or revoked and whose approval has not ended."""
+    hpr_numbers = sorted({h for h in hpr_numbers if h})
+    if not hpr_numbers:
+        return {}
+    latest_version = Subquery(
+        Application.objects.filter(case=OuterRef("application__case"), status=ApplicationStatus.SUBMITTED)
+        .order_by("-version")
+        .values("version")[:1]
+    )
+    qs = (
+        StaffMember.objects.filter(
+            hpr_number__in=hpr_numbers,
+            application__status=ApplicationStatus.SUBMITTED,
+            application__case__isnull=False,
+        )
+        .exclude(application__case__status__in=ENDED_CASE_STATUSES)
+        .exclude(application__case__approvals__status__in=(ApprovalStatus.EXPIRED, ApprovalStatus.REVOKED))
+        .annotate(latest_version=latest_version)
+        .filter(application__version=F("latest_version"))
+    )
+    if exclude_provider_id is not None:
+        qs = qs.exclude(application__provider_id=exclude_provider_id)
+    return {row["hpr_number"]: row["total"] for row in qs.values("hpr_number").annotate(total=Sum("fte")).order_by()}
+
+
+def application_rule_input(*, application: Application) -> rules.RuleInput:
+    """The rule engine's input for a saved application (staff, documents, and the FTE other
+    providers already count for the same HPR numbers)."""
+    staff = [_staff_input(s) for s in application.staff.all()]
+    kinds = {d.kind for d in application.documents.all()}
+    return rules.RuleInput(
+        staff=staff,
+        documents={kind: kind in kinds for kind in RULE_DOCUMENTS},
+        other_fte_by_hpr=other_fte_by_hpr(
+            hpr_numbers=[s.hpr_number for s in staff], exclude_provider_id=application.provider_id
+        ),
+    )
+
+
+def application_evaluate(*, application: Application) -> rules.Evaluation:
+    return rules.evaluate(application_rule_input(application=application))
+
+
+def document_kinds_present(*, application: Application) -> set[str]:
+    return {d.kind for d in application.documents.all()}
+
+
+REQUIRED_DOCUMENT_KINDS = tuple(DocumentKind.values)

@@ -1,0 +1,420 @@
+"""The provider's side of approvals: drafts, staff roster, documents, submission, revisions.
+
+A draft is edited freely; a submitted version is frozen (every write here refuses anything
+but a draft). The first submission opens a case with a YYYY/NNNN number; a later version on
+the same case (application_revise) is a supplement, handed to the case handler's service.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from approvals import rules
+from approvals.documents import pdf_check
+from approvals.models import (
+    Application,
+    ApplicationDepartment,
+    ApplicationDocument,
+    ApplicationStatus,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    DocumentKind,
+    Provider,
+    StaffMember,
+)
+from approvals.selectors.applications import REQUIRED_DOCUMENT_KINDS, application_evaluate
+from approvals.services.events import case_event_record
+from approvals.services.numbering import case_number_allocate
+
+logger = logging.getLogger(__name__)
+
+ORGANISATION_FIELDS = (
+    "orgnr",
+    "name",
+    "form",
+    "street_address",
+    "postcode",
+    "city",
+    "municipality_number",
+    "contact_person",
+    "email",
+    "phone",
+)
+REQUIRED_ORGANISATION_FIELDS = (
+    "orgnr",
+    "name",
+    "form",
+    "street_address",
+    "postcode",
+    "city",
+    "contact_person",
+    "email",
+    "phone",
+)
+DEPARTMENT_FIELDS = ("name", "street_address", "postcode", "city", "municipality_number")
+STAFF_FIELDS = (
+    "name",
+    "profession",
+    "hpr_number",
+    "fte",
+    *StaffMember.DISCIPLINE_FIELDS.values(),
+    "employment",
+    "training_completed_on",
+)
+# A provider may supplement a case only while the case handler waits for more information.
+REVISABLE_CASE_STATUSES = (CaseStatus.AWAITING_INFORMATION,)
+
+
+class ApplicationFrozen(Exception):
+    """A write to a submitted (frozen) version."""
+
+
+class ApplicationIncomplete(ValidationError):
+    """Submission refused; `messages` lists what is missing, for the user."""
+
+
+# ---------------------------------------------------------------- helpers
+def _require_draft(application: Application) -> None:
+    if application.status != ApplicationStatus.DRAFT:
+        raise ApplicationFrozen(_("This version has been submitted and can no longer be changed."))
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update(of=("self",)).select_related("provider", "case").get(pk=application.pk)
+
+
+def _register_unit(orgnr: str) -> dict:
+    """Name and address from the enterprise register copy, when the enterprises app offers a
+    lookup (else nothing)."""
+    try:
+        from enterprises import selectors as enterprise_selectors
+    except ImportError:
+        return {}
+    lookup = getattr(enterprise_selectors, "enterprise_get_by_orgnr", None) or getattr(
+        enterprise_selectors, "unit_get_by_orgnr", None
+    )
+    if lookup is None:
+        return {}
+    try:
+        unit = lookup(orgnr=orgnr)
+    except Exception:  # noqa: BLE001 - the register is a convenience, never a blocker
+        logger.info("enterprise register lookup failed for %s", orgnr, exc_info=True)
+        return {}
+    if unit is None:
+        return {}
+    found = {}
+    for ours, theirs in (
+        ("name", "name"),
+        ("street_address", "street_address"),
+        ("postcode", "postcode"),
+        ("city", "city"),
+        ("municipality_number", "municipality_number"),
+    ):
+        value = getattr(unit, theirs, None) if not isinstance(unit, dict) else unit.get(theirs)
+        if value:
+            found[ours] = value
+    return found
+
+
+# ---------------------------------------------------------------- drafts
+def application_create(*, provider: Provider, actor: AbstractBaseUser | None = None) -> Application:
+    """A new draft, pre-filled from the provider, the enterprise register (name/address) and
+    the provider's departments."""
+    with transaction.atomic():
+        data = {f: getattr(provider, f) for f in ORGANISATION_FIELDS}
+        data.update({k: v for k, v in _register_unit(provider.orgnr).items() if not data.get(k)})
+        application = Application.objects.create(provider=provider, **data)
+        for dep in provider.departments.all():
+            ApplicationDepartment.objects.create(
+                application=application, **{f: getattr(dep, f) for f in DEPARTMENT_FIELDS}
+            )
+    return application
+
+
+def application_save_draft(
+    *,
+    application: Application,
+    organisation: dict,
+    departments: list[dict],
+    staff: list[dict],
+    actor: AbstractBaseUser | None = None,
+) -> Application:
+    """Save the edit form: organisation fields, and the departments and staff rows in order
+    (existing rows are updated in place, new ones added, the rest removed)."""
+    with transaction.atomic():
+        application = _lock(application)
+        _require_draft(application)
+        for f in ORGANISATION_FIELDS:
+            if f in organisation:
+                setattr(application, f, organisation[f] if organisation[f] is not None else "")
+        application.full_clean(
+            exclude=["provider", "case", "previous", "renews", "submitted_by", "status", "evaluation"]
+        )
+        application.save()
+        _replace_rows(
+            application.departments.order_by("id"), ApplicationDepartment, application, departments, DEPARTMENT_FIELDS
+        )
+        _replace_rows(application.staff.order_by("id"), StaffMember, application, staff, STAFF_FIELDS)
+    return application
+
+
+def _replace_rows(existing_qs, model, application, rows: list[dict], fields) -> None:
+    existing = list(existing_qs)
+    for i, row in enumerate(rows):
+        obj = existing[i] if i < len(existing) else model(application=application)
+        for f in fields:
+            if f in row:
+                value = row[f]
+                if value is None and f.startswith("fte_"):
+                    value = Decimal("0")
+                if value is None and f not in ("training_completed_on",):
+                    value = ""
+                setattr(obj, f, value)
+        obj.full_clean(exclude=["application"])
+        obj.save()
+    for obj in existing[len(rows) :]:
+        obj.delete()
+
+
+def application_declare(
+    *,
+    application: Application,
+    declaration_accepted: bool,
+    special_case_requested: bool,
+    special_case_explanation: str,
+) -> Application:
+    """Store the submit page's choices on the draft (kept even when submission is refused)."""
+    with transaction.atomic():
+        application = _lock(application)
+        _require_draft(application)
+        application.declaration_accepted = declaration_accepted
+        application.special_case_requested = special_case_requested and bool(special_case_explanation.strip())
+        application.special_case_explanation = special_case_explanation.strip()
+        application.save(
+            update_fields=["declaration_accepted", "special_case_requested", "special_case_explanation", "updated_at"]
+        )
+    return application
+
+
+# ---------------------------------------------------------------- documents
+def document_add(
+    *, application: Application, kind: str, uploaded, actor: AbstractBaseUser | None = None
+) -> ApplicationDocument:
+    """Check an uploaded file (a real, harmless PDF ≤ 20 MB, see approvals.documents) and
+    store it privately under a random name, keeping the original name and its SHA-256."""
+    if kind not in DocumentKind.values:
+        raise ValidationError(_("Choose what the document documents."))
+    checked = pdf_check(uploaded)
+    original = (getattr(uploaded, "name", "") or "dokument.pdf").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    with transaction.atomic():
+        application = _lock(application)
+        _require_draft(application)
+        document = ApplicationDocument(
+            application=application,
+            kind=kind,
+            original_name=original,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=actor,
+        )
+        document.file.save("upload.pdf", ContentFile(checked.content), save=False)
+        stored = document.file.name
+        try:
+            document.save()
+        except Exception:
+            document.file.storage.delete(stored)
+            raise
+    return document
+
+
+def document_remove(*, document: ApplicationDocument, actor: AbstractBaseUser | None = None) -> None:
+    """Remove a document from a draft. The stored file is deleted only when no other version
+    (row) still points to it."""
+    with transaction.atomic():
+        application = _lock(document.application)
+        _require_draft(application)
+        name = document.file.name
+        storage = document.file.storage
+        document.delete()
+        if not ApplicationDocument.objects.filter(file=name).exists():
+            transaction.on_commit(lambda: storage.delete(name))
+
+
+# ---------------------------------------------------------------- submission
+def application_problems(*, application: Application, evaluation: rules.Evaluation | None = None) -> list[str]:
+    """What stops submission, as sentences for the user (empty when it can be submitted)."""
+    evaluation = evaluation or application_evaluate(application=application)
+    problems = []
+    missing_fields = [
+        str(Application._meta.get_field(f).verbose_name)
+        for f in REQUIRED_ORGANISATION_FIELDS
+        if not getattr(application, f)
+    ]
+    if missing_fields:
+        problems.append(_("Fill in the organisation's %(fields)s.") % {"fields": ", ".join(missing_fields)})
+    if not application.departments.exists():
+        problems.append(_("Add at least one department."))
+    if not application.staff.exists():
+        problems.append(_("Add at least one person to the staff roster."))
+    present = set(application.documents.values_list("kind", flat=True))
+    missing_docs = [str(DocumentKind(k).label) for k in REQUIRED_DOCUMENT_KINDS if k not in present]
+    if missing_docs:
+        problems.append(_("Upload these documents: %(kinds)s.") % {"kinds": ", ".join(missing_docs)})
+    if not evaluation.approvable and not (
+        application.special_case_requested and application.special_case_explanation.strip()
+    ):
+        problems.append(
+            _(
+                "Not every approval requirement is met. Tick that you ask for approval in special cases "
+                "and explain the cooperation that covers what is missing."
+            )
+        )
+    if not application.declaration_accepted:
+        problems.append(_("Confirm the declaration."))
+    return problems
+
+
+def application_submit(*, application: Application, actor: AbstractBaseUser) -> Application:
+    """Submit a complete draft and freeze it, with its rule evaluation.
+
+    First version: a new case (YYYY/NNNN), event SUBMITTED, receipt e-mail on commit.
+    A later version on the same case: a supplement (approvals.services.cases.case_supplement).
+    """
+    with transaction.atomic():
+        application = _lock(application)
+        _require_draft(application)
+        evaluation = application_evaluate(application=application)
+        problems = application_problems(application=application, evaluation=evaluation)
+        if problems:
+            raise ApplicationIncomplete(problems)
+        now = timezone.now()
+        supplement = application.case_id is not None
+        if supplement:
+            case = application.case
+        else:
+            year = timezone.localdate(now).year
+            sequence, number = case_number_allocate(year=year)
+            case = Case.objects.create(
+                case_number=number,
+                year=year,
+                sequence=sequence,
+                provider=application.provider,
+                received_at=now,
+                renews=application.renews,
+                failed_rule_count=len(evaluation.failed),
+                warning_count=len(evaluation.warnings),
+            )
+            application.case = case
+        application.submitted_at = now
+        application.submitted_by = actor
+        application.evaluation = evaluation.as_dict()
+        application.submit()
+        application.save()
+        if supplement:
+            try:
+                from approvals.services.cases import case_supplement
+            except ImportError as exc:  # the handler's side not built yet
+                raise NotImplementedError("approvals.services.cases.case_supplement is not available") from exc
+            case_supplement(case=case, application=application, actor=actor)
+        else:
+            case_event_record(
+                case=case,
+                kind=CaseEvent.Kind.SUBMITTED,
+                actor=actor,
+                message=_("Application submitted by %(name)s.") % {"name": actor.get_full_name()},
+                data={
+                    "application_id": application.pk,
+                    "version": application.version,
+                    "approvable": evaluation.approvable,
+                    "failed_rules": [r.id for r in evaluation.failed],
+                    "special_case_requested": application.special_case_requested,
+                },
+            )
+        _receipt_on_commit(application=application, actor=actor, supplement=supplement)
+    return application
+
+
+def _receipt_on_commit(*, application: Application, actor, supplement: bool) -> None:
+    recipients = sorted({e.lower() for e in (getattr(actor, "email", ""), application.email) if e})
+    if not recipients:
+        return
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    pk = application.pk
+
+    def send():
+        app = Application.objects.select_related("case", "provider").get(pk=pk)
+        with translation.override(language):
+            context = {"application": app, "case": app.case, "supplement": supplement}
+            subject = _("Receipt: application received (case %(number)s)") % {"number": app.case.case_number}
+            body = render_to_string("approvals/provider/email/receipt.txt", context)
+        send_mail(subject, body, None, recipients)
+
+    transaction.on_commit(send)
+
+
+# ---------------------------------------------------------------- revisions
+def application_revise(*, application: Application, actor: AbstractBaseUser | None = None) -> Application:
+    """A new draft version on the same case, copied from the submitted `application`
+    (organisation data, departments, staff, document rows pointing to the same stored files).
+    The submitted version stays as it was. An open draft on the case is returned as is."""
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status != ApplicationStatus.SUBMITTED or application.case_id is None:
+            raise ApplicationFrozen(_("Only a submitted application can be revised."))
+        case = Case.objects.select_for_update(of=("self",)).get(pk=application.case_id)
+        existing = case.applications.filter(status=ApplicationStatus.DRAFT).order_by("-version").first()
+        if existing is not None:
+            return existing
+        if case.status not in REVISABLE_CASE_STATUSES:
+            raise ApplicationFrozen(
+                _("The case is “%(status)s”: a new version can be sent only when more information is requested.")
+                % {"status": case.get_status_display()}
+            )
+        latest = case.applications.aggregate(v=Max("version"))["v"] or application.version
+        draft = Application.objects.create(
+            provider=application.provider,
+            case=case,
+            version=latest + 1,
+            previous=application,
+            renews=application.renews,
+            special_case_requested=application.special_case_requested,
+            special_case_explanation=application.special_case_explanation,
+            **{f: getattr(application, f) for f in ORGANISATION_FIELDS},
+        )
+        ApplicationDepartment.objects.bulk_create(
+            ApplicationDepartment(
+                application=draft, carried_over=d.carried_over, **{f: getattr(d, f) for f in DEPARTMENT_FIELDS}
+            )
+            for d in application.departments.order_by("id")
+        )
+        StaffMember.objects.bulk_create(
+            StaffMember(application=draft, carried_over=s.carried_over, **{f: getattr(s, f) for f in STAFF_FIELDS})
+            for s in application.staff.order_by("id")
+        )
+        ApplicationDocument.objects.bulk_create(
+            ApplicationDocument(
+                application=draft,
+                kind=d.kind,
+                file=d.file.name,
+                original_name=d.original_name,
+                size=d.size,
+                sha256=d.sha256,
+                uploaded_by=d.uploaded_by,
+                carried_over=d.carried_over,
+            )
+            for d in application.documents.order_by("id")
+        )
+    return draft
