@@ -61,6 +61,8 @@ class ReferenceData:
     versions: tuple[ListVersion, ...]
     names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # standard -> code -> name
     successors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # SN2007 code -> SN2025 codes
+    # municipality number -> (name, county number, county name); for display only
+    municipalities: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
 
     def name(self, standard: str, code: str) -> str:
         return self.names.get(standard, {}).get(code, "")
@@ -176,9 +178,7 @@ def combine(statuses: Sequence[Status]) -> Status:
     return Status.DEPENDS
 
 
-def assess_code(
-    code: str, *, standard: str = SN2025, version: ListVersion, ref: ReferenceData
-) -> CodeAssessment:
+def assess_code(code: str, *, standard: str = SN2025, version: ListVersion, ref: ReferenceData) -> CodeAssessment:
     code = normalise_code(code)
     if standard == SN2025:
         return assess_sn2025(code, version=version, ref=ref)
@@ -193,8 +193,11 @@ def assess_code(
 
 
 def overall(statuses: Iterable[Status]) -> Status:
-    """Several codes of one enterprise: obliged if any is, else depends if any does."""
+    """Several codes of one enterprise: obliged if any is, else depends if any does. No code
+    at all cannot be assessed from the list: it depends (on what the enterprise does)."""
     statuses = list(statuses)
+    if not statuses:
+        return Status.DEPENDS
     if Status.OBLIGED in statuses:
         return Status.OBLIGED
     if Status.DEPENDS in statuses:

@@ -137,7 +137,7 @@ def _current_fingerprint() -> tuple:
 
 
 def build_snapshot() -> obligation.ReferenceData:
-    """Read the reference tables into plain data (4 queries)."""
+    """Read the reference tables into plain data (5 queries)."""
     entries: dict[int, list[obligation.Entry]] = {}
     for e in ObligationListEntry.objects.order_by("code").values_list(
         "obligation_list_id", "code", "name", "condition", "division"
@@ -155,8 +155,17 @@ def build_snapshot() -> obligation.ReferenceData:
         "sn2007_code", "sn2025_code"
     ):
         successors.setdefault(old, []).append(new)
+    municipalities = {
+        number: (name, county, county_name)
+        for number, name, county, county_name in Municipality.objects.values_list(
+            "number", "name", "county_number", "county_name"
+        )
+    }
     return obligation.ReferenceData(
-        versions=versions, names=names, successors={k: tuple(v) for k, v in successors.items()}
+        versions=versions,
+        names=names,
+        successors={k: tuple(v) for k, v in successors.items()},
+        municipalities=municipalities,
     )
 
 

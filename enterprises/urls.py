@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "enterprises"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("virksomhet/ma-vi-ha-bht/", views.obligation_check, name="obligation_check"),
+    path("dispensasjoner/", views.dispensation_list_view, name="dispensation_list"),
+    path("dispensasjoner/ny/", views.dispensation_create_view, name="dispensation_create"),
+]

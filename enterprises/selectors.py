@@ -1,0 +1,199 @@
+"""Reads: the obligation answer for a code or an enterprise (rule + register + dispensations),
+enterprise search, dispensation lists. The rule itself is `obligation.py` (pure)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from . import obligation
+from .models import Dispensation, DispensationScope, Enterprise, Standard, SubUnit
+from .obligation import SN2007, SN2025, Status
+from .reference import reference_data
+
+
+class UnknownCode(LookupError):
+    """A well-formed industry code that exists in neither SN2025 nor SN2007."""
+
+
+@dataclass
+class SubUnitAnswer:
+    orgnr: str
+    name: str
+    municipality_name: str
+    status: Status
+    codes: tuple[obligation.CodeAssessment, ...]
+
+
+@dataclass
+class ObligationAnswer:
+    day: datetime.date
+    status: Status
+    assessment: obligation.Assessment
+    enterprise: Enterprise | None = None
+    subunits: list[SubUnitAnswer] = field(default_factory=list)
+    dispensations: list[Dispensation] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    county_number: str = ""
+    county_name: str = ""
+
+    @property
+    def version(self) -> obligation.ListVersion:
+        return self.assessment.version
+
+    @property
+    def dispensations_in_force(self) -> list[Dispensation]:
+        return [d for d in self.dispensations if d.in_force_on(self.day)]
+
+
+def _depends_notes(codes) -> list[str]:
+    notes = []
+    for a in codes:
+        if a.status != Status.DEPENDS:
+            continue
+        if a.entry is not None and a.entry.partial:
+            notes.append(
+                _("Depends on: %(code)s %(name)s is listed only in part: %(condition)s.")
+                % {"code": a.entry.code, "name": a.entry.name, "condition": a.entry.condition}
+            )
+        elif a.partial_entries:
+            notes.append(
+                _("Depends on: only part of %(code)s is on the list (%(entries)s); give the subclass.")
+                % {"code": a.code, "entries": ", ".join(e.code for e in a.partial_entries)}
+            )
+        elif a.successors:
+            notes.append(
+                _("Depends on: the SN2007 code %(code)s became several SN2025 codes (%(codes)s); which one applies?")
+                % {"code": a.code, "codes": ", ".join(s.code for s in a.successors)}
+            )
+            notes.extend(_depends_notes(a.successors))
+    return notes
+
+
+def obligation_for_code(code: str, *, day: datetime.date, standard: str | None = None) -> ObligationAnswer:
+    """The answer for one industry code (SN2025 or SN2007, any level). Raises UnknownCode or
+    obligation.NoListInForce. No database query when the reference snapshot is warm."""
+    ref = reference_data()
+    code = obligation.normalise_code(code)
+    detected = obligation.detect_standard(code, ref)
+    if standard not in (SN2025, SN2007):
+        standard = detected
+    elif not ref.exists(standard, code):
+        standard = None
+    if standard is None:
+        raise UnknownCode(code)
+    assessment = obligation.assess_codes([code], day=day, ref=ref, standard=standard)
+    notes = _depends_notes(assessment.codes)
+    if standard == SN2025 and code in ref.successors and ref.successors[code] != (code,):
+        notes.append(
+            _("%(code)s also existed in SN2007 with another meaning; if your code is from SN2007, ask for SN2007.")
+            % {"code": code}
+        )
+    if standard == SN2007:
+        notes.append(_("SN2007 codes are translated to SN2025 with Statistics Norway's correspondence table."))
+    return ObligationAnswer(day=day, status=assessment.status, assessment=assessment, notes=notes)
+
+
+def _register_notes(enterprise: Enterprise) -> list[str]:
+    notes = []
+    if enterprise.employees is None:
+        notes.append(
+            _(
+                "The register does not give the number of employees below five, so it cannot tell whether the "
+                "enterprise has any (0–4). Without employees the duty does not apply; one employee is enough."
+            )
+        )
+    elif enterprise.employees == 0:
+        notes.append(_("The register shows no employees. Without employees the duty does not apply."))
+    if enterprise.deleted_on:
+        notes.append(
+            _("The enterprise was deleted from the register on %(date)s.") % {"date": enterprise.deleted_on.isoformat()}
+        )
+    if enterprise.bankrupt:
+        notes.append(_("The register shows the enterprise as bankrupt."))
+    if enterprise.being_wound_up:
+        notes.append(_("The register shows the enterprise as being wound up."))
+    if enterprise.forced_dissolution:
+        notes.append(_("The register shows the enterprise under forced winding-up or dissolution."))
+    if enterprise.nace_standard == Standard.SN2007:
+        notes.append(_("The enterprise's codes are from SN2007; they are translated to SN2025."))
+    if not enterprise.codes:
+        notes.append(_("The register has no industry code for the enterprise, so the list cannot answer."))
+    return notes
+
+
+def obligation_for_orgnr(orgnr: str, *, day: datetime.date) -> ObligationAnswer:
+    """The answer for an enterprise in the register copy (3 queries). Raises
+    Enterprise.DoesNotExist or obligation.NoListInForce."""
+    ref = reference_data()
+    enterprise = Enterprise.objects.get(orgnr=orgnr)
+    standard = enterprise.nace_standard
+    assessment = obligation.assess_codes(enterprise.codes, day=day, ref=ref, standard=standard)
+    subunits = []
+    for sub in SubUnit.objects.filter(parent_id=orgnr, closed_on__isnull=True).order_by("name")[:50]:
+        codes = tuple(
+            obligation.assess_code(c, standard=standard, version=assessment.version, ref=ref) for c in sub.codes
+        )
+        subunits.append(
+            SubUnitAnswer(
+                orgnr=sub.orgnr,
+                name=sub.name,
+                municipality_name=sub.municipality_name,
+                status=obligation.overall(c.status for c in codes) if codes else Status.NOT_OBLIGED,
+                codes=codes,
+            )
+        )
+    dispensations = list(Dispensation.objects.filter(enterprise_id=orgnr).order_by("-valid_from", "-id"))
+    status = obligation.overall([assessment.status] + [s.status for s in subunits if s.codes])
+    notes = _register_notes(enterprise) + _depends_notes(assessment.codes)
+    obliged_subs = [s for s in subunits if s.status == Status.OBLIGED]
+    if obliged_subs and assessment.status != Status.OBLIGED:
+        notes.append(
+            _("Sub-units in a listed industry make the enterprise obliged: %(names)s.")
+            % {"names": ", ".join(s.name for s in obliged_subs)}
+        )
+    for d in dispensations:
+        if d.in_force_on(day):
+            if d.scope == DispensationScope.WHOLE:
+                notes.append(
+                    _("Arbeidstilsynet has granted a dispensation from the duty from %(date)s.")
+                    % {"date": d.valid_from.isoformat()}
+                )
+            else:
+                notes.append(
+                    _("Arbeidstilsynet has granted a dispensation for part of the enterprise (%(part)s) from %(date)s.")
+                    % {"part": d.part, "date": d.valid_from.isoformat()}
+                )
+    municipality = ref.municipalities.get(enterprise.municipality_number)
+    return ObligationAnswer(
+        day=day,
+        status=status,
+        assessment=assessment,
+        enterprise=enterprise,
+        subunits=subunits,
+        dispensations=dispensations,
+        notes=notes,
+        county_number=municipality[1] if municipality else enterprise.municipality_number[:2],
+        county_name=municipality[2] if municipality else "",
+    )
+
+
+def enterprise_search(q: str) -> QuerySet[Enterprise]:
+    """Enterprises whose name contains `q` (case-insensitive), not deleted first."""
+    return (
+        Enterprise.objects.filter(name__icontains=q.strip())
+        .only("orgnr", "name", "municipality_name", "nace1", "deleted_on")
+        .order_by("deleted_on", "name", "orgnr")
+    )
+
+
+def dispensation_list(q: str = "") -> QuerySet[Dispensation]:
+    qs = Dispensation.objects.select_related("enterprise", "decided_by")
+    q = q.strip()
+    if q:
+        digits = q.replace(" ", "")
+        qs = qs.filter(Q(enterprise__name__icontains=q) | Q(enterprise_id=digits))
+    return qs.order_by("-valid_from", "-id")

@@ -1,0 +1,39 @@
+"""Writes of the enterprises app. Reference data: `reference.reference_data_load`; the
+register copy: `register.import_file` / `sync.register_sync`."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+
+from .models import Dispensation, DispensationScope, Enterprise
+
+
+@transaction.atomic
+def dispensation_create(
+    *,
+    enterprise: Enterprise,
+    scope: str,
+    valid_from: datetime.date,
+    reason: str,
+    decided_by,
+    part: str = "",
+    valid_until: datetime.date | None = None,
+) -> Dispensation:
+    """Record a dispensation (whole or for a part of the enterprise) from the duty to be
+    connected to an approved BHT. It shows in the obligation answer from `valid_from`."""
+    if scope == DispensationScope.WHOLE:
+        part = ""
+    dispensation = Dispensation(
+        enterprise=enterprise,
+        scope=scope,
+        part=part.strip(),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        reason=reason.strip(),
+        decided_by=decided_by,
+    )
+    dispensation.full_clean()
+    dispensation.save()
+    return dispensation
