@@ -1,3 +1,21 @@
 """Case handler pages, the public register of approved providers, appeals."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from approvals.views import handler, register
+
+urlpatterns = [
+    path("saker/", handler.case_queue, name="case_queue"),
+    path("saker/<int:pk>/", handler.case_detail, name="case_detail"),
+    path("saker/<int:pk>/tildel", handler.case_assign, name="case_assign"),
+    path("saker/<int:pk>/be-om-opplysninger", handler.case_request_information, name="case_request_information"),
+    path("saker/<int:pk>/merknad", handler.case_note_add, name="case_note_add"),
+    path("saker/<int:pk>/vedtak", handler.case_decide, name="case_decide"),
+    path("saker/<int:pk>/varsle-tilbakekall", handler.case_revocation_notify, name="case_revocation_notify"),
+    path("saker/<int:pk>/frafall-tilbakekall", handler.case_revocation_drop, name="case_revocation_drop"),
+    path("klager/<int:pk>/avgjor", handler.appeal_decide, name="appeal_decide"),
+    path("vedtak/<int:pk>/brev.pdf", handler.letter_download, name="letter_download"),
+    path("vedtak/<int:pk>/klage", handler.appeal_create, name="appeal_create"),
+    path("godkjente-bht/", register.register, name="register"),
+    path("godkjente-bht.csv", register.register_csv, name="register_csv"),
+]

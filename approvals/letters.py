@@ -1,0 +1,91 @@
+"""The decision letter (vedtaksbrev) as a tagged PDF (PDF/UA-1) with WeasyPrint.
+
+Rendered from approvals/templates/approvals/letters/decision.html in Norwegian. Fonts are
+DejaVu from Debian's fonts-dejavu-core, loaded with @font-face from file:// URLs and embedded
+(subset) in the PDF; the URL fetcher refuses anything that is not a local file under the font
+folder, so rendering never touches the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from approvals.models import Decision, DecisionOutcome
+from approvals.selectors.cases import staff_fte_table
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+PDF_VARIANT = "pdf/ua-1"
+SENDER = {
+    "name": "Arbeidstilsynet",
+    "unit": "Godkjenning av bedriftshelsetjenester",
+    "address": "Postboks 4720 Torgarden, 7468 Trondheim",
+    "email": "post@arbeidstilsynet.no",
+    "web": "www.arbeidstilsynet.no",
+}
+TITLES = {
+    DecisionOutcome.APPROVED: "Vedtak om godkjenning av bedriftshelsetjeneste",
+    DecisionOutcome.APPROVED_SPECIAL: "Vedtak om godkjenning av bedriftshelsetjeneste i særlige tilfeller",
+    DecisionOutcome.REJECTED: "Vedtak om avslag på søknad om godkjenning av bedriftshelsetjeneste",
+    DecisionOutcome.REVOKED: "Vedtak om tilbakekall av godkjenning av bedriftshelsetjeneste",
+}
+
+
+class LocalFontFetcher(URLFetcher):
+    """Only file:// URLs under the font folder; everything else is refused."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+
+    def fetch(self, url, headers=None):
+        if not url.startswith("file://"):
+            raise ValueError(f"refused (no network while rendering letters): {url}")
+        path = Path(url[len("file://") :].split("?")[0]).resolve()
+        if FONT_DIR.resolve() not in path.parents:
+            raise ValueError(f"refused (outside the font folder): {url}")
+        return super().fetch(url, headers)
+
+
+@dataclass(frozen=True)
+class RenderedLetter:
+    pdf: bytes
+    pages: int
+
+
+def letter_context(*, decision: Decision) -> dict:
+    case = decision.case
+    application = decision.application
+    return {
+        "decision": decision,
+        "case": case,
+        "provider": case.provider,
+        "application": application,
+        "title": TITLES[DecisionOutcome(decision.outcome)],
+        "approved": decision.outcome in (DecisionOutcome.APPROVED, DecisionOutcome.APPROVED_SPECIAL),
+        "special": decision.outcome == DecisionOutcome.APPROVED_SPECIAL,
+        "rejected": decision.outcome == DecisionOutcome.REJECTED,
+        "revoked": decision.outcome == DecisionOutcome.REVOKED,
+        "facts": staff_fte_table(application=application),
+        "sender": SENDER,
+        "font_dir": FONT_DIR.as_uri(),
+        "handler_name": decision.decided_by.get_full_name() or decision.decided_by.email,
+    }
+
+
+def letter_html(*, decision: Decision) -> str:
+    with translation.override("nb"):
+        return render_to_string("approvals/letters/decision.html", letter_context(decision=decision))
+
+
+def letter_render(*, decision: Decision) -> RenderedLetter:
+    """Render the decision letter; returns the PDF bytes and the page count."""
+    html = HTML(string=letter_html(decision=decision), url_fetcher=LocalFontFetcher(), base_url=FONT_DIR.as_uri())
+    document = html.render(font_config=FontConfiguration(), pdf_variant=PDF_VARIANT)
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    return RenderedLetter(pdf=pdf, pages=len(document.pages))

@@ -1,0 +1,332 @@
+"""Reads for the case handler's side: the case queue, the case page, the requirements that a
+decision assesses one by one, and the rule evaluation of an application version."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from approvals import rules
+from approvals.models import (
+    Appeal,
+    Application,
+    ApplicationStatus,
+    Case,
+    CaseEvent,
+    CaseNote,
+    CaseStatus,
+    Decision,
+    DecisionOutcome,
+    StaffMember,
+)
+
+DECIDED_STATUSES = (
+    CaseStatus.APPROVED,
+    CaseStatus.APPROVED_SPECIAL,
+    CaseStatus.REJECTED,
+    CaseStatus.REVOCATION_NOTIFIED,
+    CaseStatus.REVOKED,
+)
+OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One requirement of the regulation that every decision letter assesses."""
+
+    id: str
+    legal_ref: str
+    label: str | Promise
+    rule_ids: tuple[str, ...] = ()
+
+
+REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement(
+        "holistic",
+        "§ 2-2 nr. 1",
+        _("Able to give holistic, preventive assistance in systematic HSE work"),
+    ),
+    Requirement(
+        "quality_assistance",
+        "§ 2-2 nr. 2",
+        _("A quality system that ensures assistance as chapter 13 requires"),
+        ("quality_system",),
+    ),
+    Requirement(
+        "competence_development",
+        "§ 2-2 nr. 3",
+        _("A quality system that ensures competence development for the staff"),
+        ("competence_development_plan",),
+    ),
+    Requirement(
+        "competence_areas",
+        "§ 2-2 nr. 4",
+        _("Staff able to advise in all five competence areas"),
+        ("competence_areas",),
+    ),
+    Requirement(
+        "staffing",
+        "§ 2-2 nr. 5",
+        _("At least 3.0 FTE of professional staff, and at least 0.30 FTE in each of four disciplines"),
+        ("total_fte",) + tuple(f"{d}_fte" for d in rules.MINIMUM_DISCIPLINES),
+    ),
+    Requirement(
+        "training",
+        "§ 2-3",
+        _("Every staff member has completed the mandatory training"),
+        ("training",),
+    ),
+    Requirement(
+        "risk_based",
+        "§ 2-4",
+        _("Risk-based, preventive assistance; extra services kept and documented separately"),
+    ),
+)
+REQUIREMENTS_BY_ID = {r.id: r for r in REQUIREMENTS}
+
+
+# ---------------------------------------------------------------- rule evaluation
+def _evaluate_locally(application: Application) -> rules.Evaluation:
+    """rules.evaluate on the stored roster and documents, with the FTE the same people
+    (by HPR number) have in other providers' latest submitted applications."""
+    staff = list(application.staff.all())
+    hprs = {s.hpr_number for s in staff if s.hpr_number}
+    other: dict[str, Decimal] = defaultdict(Decimal)
+    if hprs:
+        rows = (
+            StaffMember.objects.filter(hpr_number__in=hprs, application__status=ApplicationStatus.SUBMITTED)
+            .exclude(application__provider_id=application.provider_id)
+            .values_list("application__provider_id", "application_id", "hpr_number", "fte")
+        )
+        latest: dict[int, int] = {}
+        for provider_id, app_id, _hpr, _fte in rows:
+            latest[provider_id] = max(latest.get(provider_id, 0), app_id)
+        for provider_id, app_id, hpr, fte in rows:
+            if latest[provider_id] == app_id:
+                other[hpr] += fte
+    kinds = {d.kind for d in application.documents.all()}
+    return rules.evaluate(
+        rules.RuleInput(
+            staff=[
+                rules.StaffInput(
+                    name=s.name,
+                    fte=s.fte,
+                    employment=s.employment,
+                    training_completed=s.training_completed_on is not None,
+                    hpr_number=s.hpr_number or None,
+                    disciplines=s.discipline_fte(),
+                )
+                for s in staff
+            ],
+            documents={k: True for k in kinds},
+            other_fte_by_hpr=dict(other),
+        )
+    )
+
+
+def application_evaluation(*, application: Application) -> rules.Evaluation:
+    """Rule results and warnings (incl. the cross-provider FTE warning) for one version.
+    Uses the provider side's selector when it exists, else evaluates here."""
+    try:
+        from approvals.selectors.applications import application_evaluate
+    except ImportError:
+        application_evaluate = None
+    if application_evaluate is not None:
+        result = application_evaluate(application=application)
+        if hasattr(result, "rules") and hasattr(result, "warnings"):
+            return result
+    return _evaluate_locally(application)
+
+
+def assessments_prefill(*, evaluation: rules.Evaluation | None) -> list[dict]:
+    """One entry per requirement, pre-filled from the rule results (Norwegian text, as in
+    the letter): met when every rule behind it passed."""
+    by_id = {r.id: r for r in evaluation.rules} if evaluation else {}
+    out = []
+    for req in REQUIREMENTS:
+        results = [by_id[i] for i in req.rule_ids if i in by_id]
+        if results:
+            met = all(r.passed for r in results)
+            text = " ".join(r.message_nb for r in results)
+        else:
+            met = True
+            text = str(_("Assessed on the basis of the documentation in the application."))
+        out.append(
+            {"id": req.id, "requirement": str(req.label), "legal_ref": req.legal_ref, "met": met, "assessment": text}
+        )
+    return out
+
+
+def staff_fte_table(*, application: Application | None) -> dict:
+    """The facts for the letter and case page: staff with FTE per discipline, and totals."""
+    staff = list(application.staff.all()) if application else []
+    totals = {d: sum((s.discipline_fte()[d] for s in staff), Decimal("0")) for d in rules.DISCIPLINES}
+    return {
+        "staff": staff,
+        "disciplines": [(d, rules.DISCIPLINE_NAMES[d]) for d in rules.DISCIPLINES],
+        "totals": totals,
+        "total_fte": sum((s.fte for s in staff), Decimal("0")),
+    }
+
+
+# ---------------------------------------------------------------- queue
+SORTS = {
+    "received": "received_at",
+    "-received": "-received_at",
+    "case_number": "case_number",
+    "-case_number": "-case_number",
+    "provider": "provider__name",
+    "-provider": "-provider__name",
+    "status": "status",
+    "-status": "-status",
+    "failed": "failed_rule_count",
+    "-failed": "-failed_rule_count",
+}
+
+
+def case_queue(
+    *,
+    user,
+    status: str = "",
+    assigned: str = "",
+    fails_rule: bool = False,
+    has_warnings: bool = False,
+    q: str = "",
+    sort: str = "-received",
+) -> QuerySet[Case]:
+    """All cases for the case handler's queue, filtered, searched and sorted; provider and
+    assigned handler joined in the same query (one query per page whatever the size)."""
+    qs = Case.objects.select_related("provider", "assigned_to")
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status in CaseStatus.values:
+        qs = qs.filter(status=status)
+    if assigned == "me":
+        qs = qs.filter(assigned_to=user)
+    elif assigned == "unassigned":
+        qs = qs.filter(assigned_to__isnull=True)
+    if fails_rule:
+        qs = qs.filter(failed_rule_count__gt=0)
+    if has_warnings:
+        qs = qs.filter(warning_count__gt=0)
+    q = (q or "").strip()
+    if q:
+        digits = q.replace(" ", "")
+        cond = Q(case_number__icontains=q) | Q(provider__name__icontains=q)
+        if digits.isdigit():
+            cond |= Q(provider__orgnr__startswith=digits)
+        qs = qs.filter(cond)
+    return qs.order_by(SORTS.get(sort, "-received_at"), "-id")
+
+
+def days_in_treatment(case: Case, *, now: datetime.datetime | None = None) -> int:
+    end = case.decided_at or now or timezone.now()
+    return max((end - case.received_at).days, 0)
+
+
+def handler_start_summary(*, user) -> dict:
+    """For the case handler's start page: my open cases and the unassigned count."""
+    open_cases = Case.objects.filter(status__in=OPEN_STATUSES)
+    return {
+        "my_cases": list(open_cases.filter(assigned_to=user).select_related("provider").order_by("received_at")[:10]),
+        "my_count": open_cases.filter(assigned_to=user).count(),
+        "unassigned_count": open_cases.filter(assigned_to__isnull=True).count(),
+    }
+
+
+# ---------------------------------------------------------------- case page
+def case_get_for_handler(*, pk: int) -> Case:
+    try:
+        return Case.objects.select_related("provider", "assigned_to", "renews").get(pk=pk)
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def case_applications(*, case: Case) -> list[Application]:
+    """Submitted versions of the case's application, newest first, with roster, departments
+    and documents prefetched."""
+    return list(
+        case.applications.filter(status=ApplicationStatus.SUBMITTED)
+        .select_related("submitted_by")
+        .prefetch_related("staff", "departments", "documents")
+        .order_by("-version")
+    )
+
+
+def case_page_data(*, case: Case) -> dict:
+    """Everything the case page shows besides the forms."""
+    applications = case_applications(case=case)
+    current = applications[0] if applications else None
+    evaluation = application_evaluation(application=current) if current else None
+    decisions = list(
+        Decision.objects.filter(case=case)
+        .select_related("decided_by", "letter", "approval")
+        .prefetch_related(Prefetch("appeals", queryset=Appeal.objects.select_related("submitted_by", "handled_by")))
+        .order_by("-decided_at")
+    )
+    return {
+        "applications": applications,
+        "current": current,
+        "previous": applications[1:],
+        "evaluation": evaluation,
+        "facts": staff_fte_table(application=current),
+        "events": list(CaseEvent.objects.filter(case=case).select_related("actor").order_by("created_at", "id")),
+        "notes": list(CaseNote.objects.filter(case=case).select_related("author").order_by("created_at")),
+        "history": list(case.history.select_related("history_user").order_by("history_date")),
+        "decisions": decisions,
+        "appeals": [a for d in decisions for a in d.appeals.all()],
+        "days_in_treatment": days_in_treatment(case),
+    }
+
+
+# ---------------------------------------------------------------- letters and appeals (object scope)
+def decision_for_letter_download(*, user, pk: int) -> Decision:
+    """The decision whose letter `user` may download: case handlers (and admins) any, a
+    provider user only its own provider's; 404 otherwise."""
+    qs = Decision.objects.select_related("case__provider", "letter")
+    if user.role in (Role.CASE_HANDLER, Role.ADMIN):
+        pass
+    elif user.role == Role.PROVIDER and user.provider_id:
+        qs = qs.filter(case__provider_id=user.provider_id)
+    else:
+        raise Http404
+    decision = qs.filter(pk=pk).first()
+    if decision is None or not hasattr(decision, "letter") or not decision.letter.pdf:
+        raise Http404
+    return decision
+
+
+APPEALABLE_OUTCOMES = (DecisionOutcome.REJECTED, DecisionOutcome.REVOKED)
+
+
+def decision_for_appeal(*, user, pk: int) -> Decision:
+    """A rejection or revocation of the user's own provider (404 for anything else)."""
+    if user.role != Role.PROVIDER or not user.provider_id:
+        raise Http404
+    decision = (
+        Decision.objects.select_related("case__provider")
+        .filter(pk=pk, case__provider_id=user.provider_id, outcome__in=APPEALABLE_OUTCOMES)
+        .first()
+    )
+    if decision is None:
+        raise Http404
+    return decision
+
+
+def provider_decisions(*, provider_id: int) -> list[Decision]:
+    """A provider's decisions with letter and appeal state (for the provider's pages)."""
+    return list(
+        Decision.objects.filter(case__provider_id=provider_id)
+        .select_related("case", "letter")
+        .prefetch_related("appeals")
+        .order_by("-decided_at")
+    )

@@ -1,0 +1,519 @@
+"""The case handler's side of approvals: assign, ask for more information, supplement,
+decide (approve / approve in special cases / reject), revoke, appeals.
+
+Every transition: transaction.atomic, the case row locked with SELECT ... FOR UPDATE and
+re-read, the django-fsm transition checked with can_proceed (an illegal one raises
+CaseActionRefused with a message for the user), a CaseEvent written, side effects (e-mail,
+the letter task) on commit. Two handlers deciding the same case at once: the second waits on
+the lock, then finds the case decided and is refused; exactly one decision is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, can_proceed
+
+from accounts.models import Role
+from approvals.models import (
+    Appeal,
+    Application,
+    Approval,
+    Case,
+    CaseEvent,
+    CaseNote,
+    CaseStatus,
+    Decision,
+    DecisionLetter,
+    DecisionOutcome,
+)
+from approvals.selectors.cases import REQUIREMENTS_BY_ID, application_evaluation
+from approvals.services.events import case_event_record
+
+logger = logging.getLogger(__name__)
+
+APPROVAL_YEARS = 5
+APPEAL_DAYS = 21  # three weeks (forvaltningsloven § 29)
+
+
+class CaseActionRefused(Exception):
+    """A step the workflow does not allow now; the message is for the user."""
+
+
+# ---------------------------------------------------------------- helpers
+def _lock(case: Case) -> Case:
+    """Lock the case row and return a fresh copy (the status as committed now)."""
+    return Case.objects.select_for_update(of=("self",)).select_related("provider").get(pk=case.pk)
+
+
+def _refuse(case: Case, action: str) -> CaseActionRefused:
+    return CaseActionRefused(
+        _("“%(action)s” is not possible: case %(number)s is now “%(status)s”.")
+        % {"action": action, "number": case.case_number, "status": case.get_status_display()}
+    )
+
+
+def _step(case: Case, method_name: str, action: str, **kwargs) -> None:
+    method = getattr(case, method_name)
+    if not can_proceed(method):
+        raise _refuse(case, action)
+    method(**kwargs)
+
+
+def _save(case: Case, *fields: str) -> None:
+    try:
+        case.save(update_fields=["status", *fields])
+    except ConcurrentTransition as exc:  # the status moved under us (no lock on some backends)
+        raise CaseActionRefused(
+            _("The case was changed by someone else at the same time; reload and try again.")
+        ) from exc
+
+
+def _provider_recipients(case: Case) -> list[str]:
+    emails = [case.provider.email] if case.provider.email else []
+    emails += [u.email for u in case.provider.users.filter(is_active=True)]
+    return sorted(set(e for e in emails if e))
+
+
+def _mail_on_commit(subject: str, body: str, recipients: list[str]) -> None:
+    if not recipients:
+        return
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True))
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def default_valid_until(day: datetime.date) -> datetime.date:
+    """Five years from the decision date."""
+    return add_years(day, APPROVAL_YEARS)
+
+
+def _is_handler(user) -> bool:
+    return getattr(user, "role", None) in (Role.CASE_HANDLER, Role.ADMIN)
+
+
+def _require_handler(user) -> None:
+    if not _is_handler(user):
+        raise CaseActionRefused(_("Only case handlers can do this."))
+
+
+# ---------------------------------------------------------------- review
+def case_assign(*, case: Case, assignee: AbstractBaseUser, actor: AbstractBaseUser) -> Case:
+    """Assign the case to a case handler; a submitted case goes into review."""
+    _require_handler(actor)
+    if not _is_handler(assignee):
+        raise CaseActionRefused(_("Cases can only be assigned to case handlers."))
+    with transaction.atomic():
+        case = _lock(case)
+        if case.status == CaseStatus.SUBMITTED:
+            _step(case, "start_review", _("Assign"))
+        elif case.status not in (CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION):
+            raise _refuse(case, _("Assign"))
+        case.assigned_to = assignee
+        _save(case, "assigned_to")
+        case_event_record(
+            case=case,
+            kind=CaseEvent.Kind.ASSIGNED,
+            actor=actor,
+            message=_("Assigned to %(name)s.") % {"name": assignee.get_full_name() or assignee.email},
+            data={"assignee_id": assignee.pk},
+        )
+    return case
+
+
+def case_request_information(*, case: Case, actor: AbstractBaseUser, message: str) -> Case:
+    """Ask the provider for more information; the provider sees the message in the portal
+    and gets an e-mail when the request is committed."""
+    _require_handler(actor)
+    message = (message or "").strip()
+    if not message:
+        raise CaseActionRefused(_("Write what the provider must supplement."))
+    with transaction.atomic():
+        case = _lock(case)
+        _step(case, "request_information", _("Ask for more information"))
+        case.information_request = message
+        case.information_requested_at = timezone.now()
+        _save(case, "information_request", "information_requested_at")
+        case_event_record(case=case, kind=CaseEvent.Kind.INFORMATION_REQUESTED, actor=actor, message=message)
+        _mail_on_commit(
+            _("Case %(number)s: more information needed") % {"number": case.case_number},
+            _(
+                "Arbeidstilsynet needs more information to process your application (case %(number)s):\n\n"
+                "%(message)s\n\nLog in to BHT-portalen to supplement the application."
+            )
+            % {"number": case.case_number, "message": message},
+            _provider_recipients(case),
+        )
+    return case
+
+
+def case_supplement(*, case: Case, application: Application, actor: AbstractBaseUser | None) -> Case:
+    """The provider submitted a new version after a request for more information: the case
+    returns to review, and the queue's rule counts follow the new version."""
+    with transaction.atomic():
+        case = _lock(case)
+        if application.case_id != case.pk:
+            raise CaseActionRefused(_("The application does not belong to this case."))
+        _step(case, "supplement", _("Supplement"))
+        evaluation = application_evaluation(application=application)
+        case.failed_rule_count = len(evaluation.failed)
+        case.warning_count = len(evaluation.warnings)
+        case.information_request = ""
+        _save(case, "failed_rule_count", "warning_count", "information_request")
+        case_event_record(
+            case=case,
+            kind=CaseEvent.Kind.SUPPLEMENTED,
+            actor=actor,
+            message=_("Version %(version)s submitted.") % {"version": application.version},
+            data={"application_id": application.pk, "version": application.version},
+        )
+        if case.assigned_to_id and case.assigned_to.email:
+            _mail_on_commit(
+                _("Case %(number)s: the provider has supplemented") % {"number": case.case_number},
+                _("%(provider)s has supplemented the application in case %(number)s.")
+                % {"provider": case.provider.name, "number": case.case_number},
+                [case.assigned_to.email],
+            )
+    return case
+
+
+def case_note_add(*, case: Case, author: AbstractBaseUser, text: str) -> CaseNote:
+    """An internal note, for case handlers only."""
+    _require_handler(author)
+    text = (text or "").strip()
+    if not text:
+        raise CaseActionRefused(_("The note is empty."))
+    with transaction.atomic():
+        note = CaseNote.objects.create(case=case, author=author, text=text)
+        case_event_record(case=case, kind=CaseEvent.Kind.NOTE_ADDED, actor=author)
+    return note
+
+
+# ---------------------------------------------------------------- decisions
+def _clean_assessments(assessments: list[dict]) -> list[dict]:
+    out = []
+    for a in assessments:
+        req = REQUIREMENTS_BY_ID.get(a.get("id"))
+        if req is None:
+            raise CaseActionRefused(_("Unknown requirement in the assessment."))
+        text = (a.get("assessment") or "").strip()
+        if not text:
+            raise CaseActionRefused(_("Write an assessment for every requirement."))
+        out.append(
+            {
+                "id": req.id,
+                "requirement": str(req.label),
+                "legal_ref": req.legal_ref,
+                "met": bool(a.get("met")),
+                "assessment": text,
+            }
+        )
+    if {a["id"] for a in out} != set(REQUIREMENTS_BY_ID):
+        raise CaseActionRefused(_("Assess every requirement."))
+    return out
+
+
+def decision_letter_queue(*, decision: Decision) -> DecisionLetter:
+    """The outbox row (one per decision) and, after commit, the letter task. If the broker
+    is down the row stays pending and the periodic sweep produces the letter later."""
+    letter = DecisionLetter.objects.create(decision=decision)
+    decision_id = decision.pk
+
+    def enqueue():
+        from approvals.tasks import decision_letter_generate
+
+        try:
+            decision_letter_generate.delay(decision_id)
+        except Exception:  # noqa: BLE001 - broker down: the decision stands, the sweep sends it
+            logger.exception("Could not queue the letter for decision %s; the sweep will retry", decision_id)
+
+    transaction.on_commit(enqueue)
+    return letter
+
+
+def case_decide(
+    *,
+    case: Case,
+    actor: AbstractBaseUser,
+    outcome: str,
+    assessments: list[dict],
+    valid_until: datetime.date | None = None,
+    shorter_period_reason: str = "",
+    conditions: str = "",
+    justification: str = "",
+) -> Decision:
+    """Approve, approve in special cases or reject a case in review.
+
+    Approval: valid five years from today unless a shorter period with a reason; optional
+    conditions; every requirement met unless approved in special cases (which needs a
+    written justification). Rejection: the reasons per requirement (at least one not met).
+    Creates the Approval, the Decision and the letter outbox row in one transaction."""
+    _require_handler(actor)
+    assessments = _clean_assessments(assessments)
+    today = timezone.localdate()
+    shorter_period_reason = (shorter_period_reason or "").strip()
+    justification = (justification or "").strip()
+    conditions = (conditions or "").strip()
+    fields: dict = {}
+    if outcome in (DecisionOutcome.APPROVED, DecisionOutcome.APPROVED_SPECIAL):
+        default_until = default_valid_until(today)
+        valid_until = valid_until or default_until
+        if valid_until > default_until:
+            raise CaseActionRefused(_("An approval is valid for at most five years."))
+        if valid_until <= today:
+            raise CaseActionRefused(_("The validity period must end after today."))
+        if valid_until < default_until and not shorter_period_reason:
+            raise CaseActionRefused(_("Give the reason for a validity period shorter than five years."))
+        if outcome == DecisionOutcome.APPROVED and not all(a["met"] for a in assessments):
+            raise CaseActionRefused(
+                _("A requirement is assessed as not met: reject, or approve in special cases with a justification.")
+            )
+        if outcome == DecisionOutcome.APPROVED_SPECIAL and not justification:
+            raise CaseActionRefused(_("Approval in special cases needs a written justification."))
+        fields = dict(valid_from=today, valid_until=valid_until, conditions=conditions)
+        if valid_until < default_until:
+            fields["shorter_period_reason"] = shorter_period_reason
+        step = "approve" if outcome == DecisionOutcome.APPROVED else "approve_special"
+    elif outcome == DecisionOutcome.REJECTED:
+        if all(a["met"] for a in assessments):
+            raise CaseActionRefused(_("A rejection must give the reasons: mark the requirements that are not met."))
+        step = "reject"
+    else:
+        raise CaseActionRefused(_("Unknown decision."))
+
+    with transaction.atomic():
+        case = _lock(case)
+        if case.status in (
+            CaseStatus.APPROVED,
+            CaseStatus.APPROVED_SPECIAL,
+            CaseStatus.REJECTED,
+            CaseStatus.REVOCATION_NOTIFIED,
+            CaseStatus.REVOKED,
+        ):
+            last = case.decisions.select_related("decided_by").first()
+            who = (last.decided_by.get_full_name() or last.decided_by.email) if last else "?"
+            raise CaseActionRefused(
+                _("Case %(number)s has already been decided (%(status)s) by %(name)s; your decision was not recorded.")
+                % {"number": case.case_number, "status": case.get_status_display(), "name": who}
+            )
+        _step(case, step, _("Decide"))
+        now = timezone.now()
+        case.decided_at = now
+        _save(case, "decided_at")
+        application = case.applications.filter(status="submitted").order_by("-version").first()
+        decision = Decision.objects.create(
+            case=case,
+            application=application,
+            outcome=outcome,
+            decided_by=actor,
+            decided_at=now,
+            justification=justification if outcome == DecisionOutcome.APPROVED_SPECIAL else "",
+            assessments=assessments,
+            appeal_deadline=today + datetime.timedelta(days=APPEAL_DAYS),
+            **fields,
+        )
+        if outcome != DecisionOutcome.REJECTED:
+            Approval.objects.create(
+                provider=case.provider,
+                case=case,
+                decision=decision,
+                valid_from=decision.valid_from,
+                valid_until=decision.valid_until,
+                special_case=outcome == DecisionOutcome.APPROVED_SPECIAL,
+                conditions=conditions,
+            )
+        case_event_record(
+            case=case,
+            kind=CaseEvent.Kind.DECIDED,
+            actor=actor,
+            message=str(DecisionOutcome(outcome).label),
+            data={"decision_id": decision.pk, "outcome": outcome},
+        )
+        decision_letter_queue(decision=decision)
+    return decision
+
+
+# ---------------------------------------------------------------- revocation
+def _current_approval(case: Case) -> Approval | None:
+    return Approval.objects.select_for_update().filter(case=case).order_by("-valid_from", "-id").first()
+
+
+def case_revocation_notify(*, case: Case, actor: AbstractBaseUser, reason: str, deadline: datetime.date) -> Case:
+    """Notice of revocation (varsel om tilbakekall): the provider may correct or comment
+    before `deadline`."""
+    _require_handler(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseActionRefused(_("Give the reason for the notice of revocation."))
+    if not deadline or deadline <= timezone.localdate():
+        raise CaseActionRefused(_("The deadline must be after today."))
+    with transaction.atomic():
+        case = _lock(case)
+        _step(case, "notify_revocation", _("Notify revocation"))
+        case.revocation_reason = reason
+        case.revocation_deadline = deadline
+        _save(case, "revocation_reason", "revocation_deadline")
+        date_text = formats.date_format(deadline, "SHORT_DATE_FORMAT")
+        case_event_record(
+            case=case,
+            kind=CaseEvent.Kind.REVOCATION_NOTIFIED,
+            actor=actor,
+            message=_("%(reason)s (deadline %(date)s)") % {"reason": reason, "date": date_text},
+            data={"deadline": deadline.isoformat()},
+        )
+        _mail_on_commit(
+            _("Case %(number)s: notice of revocation") % {"number": case.case_number},
+            _(
+                "Arbeidstilsynet is considering revoking your approval as an occupational health service "
+                "(case %(number)s).\n\nReason: %(reason)s\n\nYou may correct the matter or comment by %(date)s."
+            )
+            % {"number": case.case_number, "reason": reason, "date": date_text},
+            _provider_recipients(case),
+        )
+    return case
+
+
+def case_revoke(*, case: Case, actor: AbstractBaseUser, assessments: list[dict], reason: str = "") -> Decision:
+    """Revoke the approval (a decision with a letter and an appeal deadline)."""
+    _require_handler(actor)
+    assessments = _clean_assessments(assessments)
+    if all(a["met"] for a in assessments):
+        raise CaseActionRefused(_("A revocation must give the reasons: mark the requirements that are not met."))
+    today = timezone.localdate()
+    with transaction.atomic():
+        case = _lock(case)
+        _step(case, "revoke", _("Revoke"))
+        now = timezone.now()
+        case.decided_at = now
+        _save(case, "decided_at")
+        approval = _current_approval(case)
+        if approval is not None and can_proceed(approval.revoke):
+            approval.revoke()
+            approval.ended_at = now
+            approval.save(update_fields=["status", "ended_at"])
+        decision = Decision.objects.create(
+            case=case,
+            application=case.applications.filter(status="submitted").order_by("-version").first(),
+            outcome=DecisionOutcome.REVOKED,
+            decided_by=actor,
+            decided_at=now,
+            justification=(reason or case.revocation_reason).strip(),
+            assessments=assessments,
+            appeal_deadline=today + datetime.timedelta(days=APPEAL_DAYS),
+        )
+        case_event_record(
+            case=case,
+            kind=CaseEvent.Kind.REVOKED,
+            actor=actor,
+            message=decision.justification,
+            data={"decision_id": decision.pk},
+        )
+        decision_letter_queue(decision=decision)
+    return decision
+
+
+def case_revocation_drop(*, case: Case, actor: AbstractBaseUser, reason: str = "") -> Case:
+    """The revocation is dropped: the case goes back to its approved state."""
+    _require_handler(actor)
+    with transaction.atomic():
+        case = _lock(case)
+        approval = _current_approval(case)
+        _step(case, "drop_revocation", _("Drop revocation"), special=bool(approval and approval.special_case))
+        case.revocation_deadline = None
+        _save(case, "revocation_deadline")
+        case_event_record(case=case, kind=CaseEvent.Kind.REVOCATION_DROPPED, actor=actor, message=reason.strip())
+    return case
+
+
+# ---------------------------------------------------------------- appeals
+def appeal_create(*, decision: Decision, actor: AbstractBaseUser, text: str) -> Appeal:
+    """A provider appeals a rejection or revocation before the deadline (three weeks)."""
+    text = (text or "").strip()
+    if getattr(actor, "role", None) != Role.PROVIDER or actor.provider_id != decision.case.provider_id:
+        raise CaseActionRefused(_("Only the provider's own users can appeal this decision."))
+    if decision.outcome not in (DecisionOutcome.REJECTED, DecisionOutcome.REVOKED):
+        raise CaseActionRefused(_("Only a rejection or a revocation can be appealed here."))
+    if not text:
+        raise CaseActionRefused(_("Give the grounds for the appeal."))
+    if decision.appeal_deadline and timezone.localdate() > decision.appeal_deadline:
+        raise CaseActionRefused(
+            _("The appeal deadline (%(date)s) has passed.")
+            % {"date": formats.date_format(decision.appeal_deadline, "SHORT_DATE_FORMAT")}
+        )
+    with transaction.atomic():
+        case = _lock(decision.case)
+        if Appeal.objects.filter(decision=decision).exists():
+            raise CaseActionRefused(_("This decision has already been appealed."))
+        appeal = Appeal.objects.create(
+            case=case, decision=decision, submitted_by=actor, submitted_at=timezone.now(), text=text
+        )
+        case_event_record(
+            case=case, kind=CaseEvent.Kind.APPEALED, actor=actor, message=text, data={"appeal_id": appeal.pk}
+        )
+        if case.assigned_to_id:
+            _mail_on_commit(
+                _("Case %(number)s: appeal received") % {"number": case.case_number},
+                _("%(provider)s has appealed the decision in case %(number)s.")
+                % {"provider": case.provider.name, "number": case.case_number},
+                [case.assigned_to.email],
+            )
+    return appeal
+
+
+def appeal_decide(*, appeal: Appeal, actor: AbstractBaseUser, outcome: str, reason: str) -> Appeal:
+    """Decide an appeal: upheld (the decision stands) or reversed (a rejection goes back to
+    review; a revocation is undone and the approval is valid again)."""
+    _require_handler(actor)
+    reason = (reason or "").strip()
+    if outcome not in (Appeal.Status.UPHELD, Appeal.Status.REVERSED):
+        raise CaseActionRefused(_("Unknown outcome for the appeal."))
+    if not reason:
+        raise CaseActionRefused(_("Give the reason for the outcome of the appeal."))
+    with transaction.atomic():
+        case = _lock(appeal.case)
+        appeal = Appeal.objects.select_for_update().select_related("decision").get(pk=appeal.pk)
+        if appeal.status != Appeal.Status.RECEIVED:
+            raise CaseActionRefused(_("This appeal has already been decided."))
+        if outcome == Appeal.Status.REVERSED:
+            if appeal.decision.outcome == DecisionOutcome.REJECTED:
+                _step(case, "reopen", _("Reverse"))
+                case.decided_at = None
+                _save(case, "decided_at")
+            else:
+                approval = Approval.objects.select_for_update().filter(decision__case=case).order_by("-id").first()
+                _step(case, "reinstate", _("Reverse"), special=bool(approval and approval.special_case))
+                _save(case)
+                if approval is not None and can_proceed(approval.reinstate):
+                    approval.reinstate()
+                    approval.ended_at = None
+                    approval.save(update_fields=["status", "ended_at"])
+        appeal.status = outcome
+        appeal.handled_by = actor
+        appeal.handled_at = timezone.now()
+        appeal.outcome_reason = reason
+        appeal.save(update_fields=["status", "handled_by", "handled_at", "outcome_reason"])
+        case_event_record(
+            case=case,
+            kind=CaseEvent.Kind.APPEAL_DECIDED,
+            actor=actor,
+            message=f"{Appeal.Status(outcome).label}: {reason}",
+            data={"appeal_id": appeal.pk, "outcome": outcome},
+        )
+        _mail_on_commit(
+            _("Case %(number)s: your appeal has been decided") % {"number": case.case_number},
+            _("Outcome: %(outcome)s\n\n%(reason)s") % {"outcome": Appeal.Status(outcome).label, "reason": reason},
+            _provider_recipients(case),
+        )
+    return appeal

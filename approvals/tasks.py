@@ -1,0 +1,140 @@
+"""Celery tasks of the approvals app: the decision letter (outbox) and its periodic sweep.
+
+decision_letter_generate is idempotent: it locks the outbox row (SELECT ... FOR UPDATE) and
+returns at once when the letter is done; the PDF is generated only when none is stored, and
+the e-mail is sent only when none was sent. A retry, a duplicate delivery or the sweep never
+produce a second letter or a second e-mail.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone, translation
+
+from approvals.models import CaseEvent, DecisionLetter, OutboxStatus
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+SWEEP_BATCH = 50
+
+
+def _locked(decision_id: int) -> DecisionLetter:
+    return (
+        DecisionLetter.objects.select_for_update(of=("self",))
+        .select_related("decision__case__provider", "decision__decided_by", "decision__application")
+        .get(decision_id=decision_id)
+    )
+
+
+def _recipients(letter: DecisionLetter) -> list[str]:
+    decision = letter.decision
+    emails = [decision.case.provider.email]
+    if decision.application is not None:
+        emails.append(decision.application.email)
+    return sorted({e for e in emails if e})
+
+
+@shared_task(acks_late=True)
+def decision_letter_generate(decision_id: int) -> str:
+    """Produce, store and e-mail the decision letter for one decision (exactly once)."""
+    from approvals.letters import letter_render
+    from approvals.services.events import case_event_record
+
+    try:
+        # 1. The PDF, once: stored on the outbox row.
+        with transaction.atomic():
+            letter = _locked(decision_id)
+            if letter.status == OutboxStatus.DONE:
+                return "already done"
+            if not letter.pdf:
+                rendered = letter_render(decision=letter.decision)
+                number = letter.decision.case.case_number.replace("/", "-")
+                letter.pdf.save(f"vedtak-{number}.pdf", ContentFile(rendered.pdf), save=False)
+                letter.pages = rendered.pages
+                letter.generated_at = timezone.now()
+                letter.attempts += 1
+                letter.save(update_fields=["pdf", "pages", "generated_at", "attempts"])
+        # 2. The e-mail, once: sent under the lock, marked sent in the same transaction.
+        with transaction.atomic():
+            letter = _locked(decision_id)
+            if letter.status == OutboxStatus.DONE:
+                return "already done"
+            recipients = _recipients(letter)
+            decision = letter.decision
+            case = decision.case
+            if recipients and letter.emailed_at is None:
+                with translation.override("nb"):
+                    message = EmailMessage(
+                        subject=f"Vedtak i sak {case.case_number} – {case.provider.name}",
+                        body=(
+                            f"Vedlagt er vedtaket i sak {case.case_number} fra Arbeidstilsynet.\n\n"
+                            f"Klagefristen er tre uker fra dere mottok vedtaket "
+                            f"({decision.appeal_deadline:%d.%m.%Y}).\n"
+                            "Vedtaket ligger også i BHT-portalen."
+                        ),
+                        to=recipients,
+                    )
+                    letter.pdf.open("rb")
+                    try:
+                        message.attach(
+                            f"vedtak-{case.case_number.replace('/', '-')}.pdf", letter.pdf.read(), "application/pdf"
+                        )
+                    finally:
+                        letter.pdf.close()
+                    message.send()
+                letter.emailed_at = timezone.now()
+            letter.status = OutboxStatus.DONE
+            letter.last_error = ""
+            letter.save(update_fields=["status", "emailed_at", "last_error"])
+            case_event_record(
+                case=case,
+                kind=CaseEvent.Kind.LETTER_SENT,
+                message=", ".join(recipients),
+                data={"decision_id": decision.pk, "pages": letter.pages},
+            )
+        return "done"
+    except DecisionLetter.DoesNotExist:
+        logger.warning("No outbox row for decision %s", decision_id)
+        return "missing"
+    except Exception as exc:
+        logger.exception("Decision letter for decision %s failed", decision_id)
+        DecisionLetter.objects.filter(decision_id=decision_id, status=OutboxStatus.PENDING).update(
+            last_error=f"{exc.__class__.__name__}: {exc}"[:2000]
+        )
+        _count_failure(decision_id)
+        raise
+
+
+def _count_failure(decision_id: int) -> None:
+    with transaction.atomic():
+        letter = DecisionLetter.objects.select_for_update().filter(decision_id=decision_id).first()
+        if letter is None or letter.status != OutboxStatus.PENDING:
+            return
+        letter.attempts += 1
+        if letter.attempts >= MAX_ATTEMPTS:
+            letter.status = OutboxStatus.FAILED
+        letter.save(update_fields=["attempts", "status"])
+
+
+@shared_task
+def decision_letters_sweep() -> int:
+    """Letters for decisions whose task was lost (broker down at decision time, worker
+    crash): every pending outbox row, oldest first. Returns how many were completed."""
+    done = 0
+    ids = list(
+        DecisionLetter.objects.filter(status=OutboxStatus.PENDING)
+        .order_by("created_at")
+        .values_list("decision_id", flat=True)[:SWEEP_BATCH]
+    )
+    for decision_id in ids:
+        try:
+            if decision_letter_generate.run(decision_id) == "done":
+                done += 1
+        except Exception:  # noqa: BLE001 - logged and counted on the row; next sweep retries
+            continue
+    return done

@@ -1,0 +1,289 @@
+"""Case handler pages: the queue, the case page, the workflow steps, decision letters; and the
+provider's appeal against a rejection or revocation. Thin: forms in, services do the work."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import access
+from accounts.models import Role
+from approvals.forms.handler import (
+    AppealDecideForm,
+    AppealForm,
+    AssignForm,
+    DecisionForm,
+    InformationRequestForm,
+    NoteForm,
+    QueueFilterForm,
+    RevocationDropForm,
+    RevocationNoticeForm,
+)
+from approvals.models import Appeal, CaseStatus
+from approvals.selectors import cases as selectors
+from approvals.services import cases as services
+from approvals.services.cases import CaseActionRefused
+
+HANDLERS = (Role.CASE_HANDLER, Role.ADMIN)
+PAGE_SIZE = 25
+
+
+@access(*HANDLERS)
+def case_queue(request):
+    form = QueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.case_queue(
+        user=request.user,
+        status=filters.get("status", ""),
+        assigned=filters.get("assigned", ""),
+        fails_rule=filters.get("fails_rule", False),
+        has_warnings=filters.get("has_warnings", False),
+        q=filters.get("q", ""),
+        sort=filters.get("sort") or "-received",
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for case in page.object_list:
+        case.days = selectors.days_in_treatment(case)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "approvals/handler/queue.html",
+        {"title": _("Case queue"), "form": form, "page": page, "query": params.urlencode()},
+    )
+
+
+def _actions(case) -> set[str]:
+    """Names of the transitions valid now: only these are offered on the page."""
+    return {t.name for t in case.get_available_status_transitions()}
+
+
+@access(*HANDLERS)
+def case_detail(request, pk: int):
+    case = selectors.case_get_for_handler(pk=pk)
+    data = selectors.case_page_data(case=case)
+    actions = _actions(case)
+    context = {
+        "title": _("Case %(number)s") % {"number": case.case_number},
+        "case": case,
+        "actions": actions,
+        "can_assign": case.status in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION),
+        "can_decide": bool(actions & {"approve", "approve_special", "reject", "revoke"}),
+        "assign_form": AssignForm(user=request.user),
+        "info_form": InformationRequestForm(),
+        "note_form": NoteForm(),
+        "revocation_form": RevocationNoticeForm(),
+        "drop_form": RevocationDropForm(),
+        "appeal_form": AppealDecideForm(),
+        **data,
+    }
+    return render(request, "approvals/handler/case_detail.html", context)
+
+
+def _post_step(request, pk: int, form_class, run, success: str, **form_kwargs):
+    case = selectors.case_get_for_handler(pk=pk)
+    form = form_class(request.POST, **form_kwargs)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("approvals:case_detail", pk=case.pk)
+    try:
+        run(case, form.cleaned_data)
+    except CaseActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect("approvals:case_detail", pk=case.pk)
+
+
+@require_POST
+@access(*HANDLERS)
+def case_assign(request, pk: int):
+    return _post_step(
+        request,
+        pk,
+        AssignForm,
+        lambda case, d: services.case_assign(case=case, assignee=d["assignee"], actor=request.user),
+        _("The case is assigned."),
+    )
+
+
+@require_POST
+@access(*HANDLERS)
+def case_request_information(request, pk: int):
+    return _post_step(
+        request,
+        pk,
+        InformationRequestForm,
+        lambda case, d: services.case_request_information(case=case, actor=request.user, message=d["message"]),
+        _("The provider has been asked for more information."),
+    )
+
+
+@require_POST
+@access(*HANDLERS)
+def case_note_add(request, pk: int):
+    return _post_step(
+        request,
+        pk,
+        NoteForm,
+        lambda case, d: services.case_note_add(case=case, author=request.user, text=d["text"]),
+        _("The note is saved."),
+    )
+
+
+@require_POST
+@access(*HANDLERS)
+def case_revocation_notify(request, pk: int):
+    return _post_step(
+        request,
+        pk,
+        RevocationNoticeForm,
+        lambda case, d: services.case_revocation_notify(
+            case=case, actor=request.user, reason=d["reason"], deadline=d["deadline"]
+        ),
+        _("The notice of revocation is sent."),
+    )
+
+
+@require_POST
+@access(*HANDLERS)
+def case_revocation_drop(request, pk: int):
+    return _post_step(
+        request,
+        pk,
+        RevocationDropForm,
+        lambda case, d: services.case_revocation_drop(case=case, actor=request.user, reason=d["reason"]),
+        _("The revocation is dropped."),
+    )
+
+
+@access(*HANDLERS)
+def case_decide(request, pk: int):
+    """The decision form: the assessment per requirement (pre-filled from the rule results),
+    then approve / approve in special cases / reject; or revoke after a notice."""
+    case = selectors.case_get_for_handler(pk=pk)
+    actions = _actions(case)
+    revocation = "revoke" in actions
+    if not (revocation or actions & {"approve", "approve_special", "reject"}):
+        messages.error(
+            request,
+            _("Case %(number)s cannot be decided now: it is “%(status)s”.")
+            % {"number": case.case_number, "status": case.get_status_display()},
+        )
+        return redirect("approvals:case_detail", pk=case.pk)
+    data = selectors.case_page_data(case=case)
+    prefill = selectors.assessments_prefill(evaluation=data["evaluation"])
+    form = DecisionForm(request.POST or None, prefill=prefill, revocation=revocation)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if revocation:
+                services.case_revoke(
+                    case=case, actor=request.user, assessments=form.assessments(), reason=d["justification"]
+                )
+            else:
+                services.case_decide(
+                    case=case,
+                    actor=request.user,
+                    outcome=d["outcome"],
+                    assessments=form.assessments(),
+                    valid_until=d.get("valid_until"),
+                    shorter_period_reason=d.get("shorter_period_reason", ""),
+                    conditions=d.get("conditions", ""),
+                    justification=d["justification"],
+                )
+        except CaseActionRefused as exc:
+            case.refresh_from_db()
+            if not (_actions(case) & {"approve", "approve_special", "reject", "revoke"}):
+                messages.error(request, str(exc))  # decided by someone else meanwhile
+                return redirect("approvals:case_detail", pk=case.pk)
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The decision is recorded. The letter is being produced and sent."))
+            return redirect("approvals:case_detail", pk=case.pk)
+    return render(
+        request,
+        "approvals/handler/decide.html",
+        {
+            "title": _("Decision in case %(number)s") % {"number": case.case_number},
+            "case": case,
+            "form": form,
+            "revocation": revocation,
+            **data,
+        },
+    )
+
+
+@require_POST
+@access(*HANDLERS)
+def appeal_decide(request, pk: int):
+    appeal = get_object_or_404(Appeal.objects.select_related("case"), pk=pk)
+    form = AppealDecideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appeal_decide(
+                appeal=appeal,
+                actor=request.user,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+            )
+        except CaseActionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The appeal is decided."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("approvals:case_detail", pk=appeal.case_id)
+
+
+@access(Role.CASE_HANDLER, Role.ADMIN, Role.PROVIDER)
+def letter_download(request, pk: int):
+    """The decision letter PDF: the owning provider's users and case handlers; 404 otherwise."""
+    decision = selectors.decision_for_letter_download(user=request.user, pk=pk)
+    letter = decision.letter
+    try:
+        handle = letter.pdf.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    filename = f"vedtak-{decision.case.case_number.replace('/', '-')}.pdf"
+    response = FileResponse(handle, content_type="application/pdf", as_attachment=True, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@access(Role.PROVIDER)
+def appeal_create(request, pk: int):
+    """The provider appeals a rejection or revocation (own provider only; 404 otherwise)."""
+    decision = selectors.decision_for_appeal(user=request.user, pk=pk)
+    existing = decision.appeals.first()
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            services.appeal_create(decision=decision, actor=request.user, text=form.cleaned_data["text"])
+        except CaseActionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your appeal has been received."))
+            return redirect("approvals:appeal_create", pk=decision.pk)
+    return render(
+        request,
+        "approvals/handler/appeal_form.html",
+        {
+            "title": _("Appeal the decision in case %(number)s") % {"number": decision.case.case_number},
+            "decision": decision,
+            "case": decision.case,
+            "appeal": existing,
+            "form": form,
+            "deadline_passed": bool(decision.appeal_deadline and timezone.localdate() > decision.appeal_deadline),
+        },
+    )

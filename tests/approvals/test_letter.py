@@ -1,0 +1,82 @@
+"""The decision letter: content, fonts, PDF/UA, the idempotent task and the sweep."""
+
+import io
+
+import pytest
+from django.core import mail
+from pypdf import PdfReader
+
+from approvals.letters import LocalFontFetcher, letter_render
+from approvals.models import CaseEvent, DecisionLetter, OutboxStatus
+from approvals.selectors.cases import assessments_prefill
+from approvals.services.cases import case_decide
+from approvals.tasks import decision_letter_generate, decision_letters_sweep
+from tests.approvals.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.fixture
+def approved(case_handler, django_capture_on_commit_callbacks):
+    case = CaseFactory(status="in_review", provider__name="Ærlige Øst-Åsen BHT AS", provider__street_address="Gågata 5")
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = case_decide(
+            case=case, actor=case_handler, outcome="approved", assessments=assessments_prefill(evaluation=None)
+        )
+    return decision
+
+
+def test_letter_is_generated_once_emailed_once_and_readable(approved):
+    letter = DecisionLetter.objects.get(decision=approved)
+    assert letter.status == OutboxStatus.DONE  # eager task ran on commit
+    assert letter.pdf and letter.pages >= 1
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].attachments[0][2] == "application/pdf"
+    text = _text(letter.pdf.read())
+    assert approved.case.case_number in text
+    assert "Ærlige Øst-Åsen BHT AS" in text
+    assert approved.appeal_deadline.strftime("%Y") in text
+    assert "Hanne Handler" in text
+    assert "klage" in text.lower()
+    first_name = letter.pdf.name
+
+    # A retry, a duplicate delivery and the sweep change nothing.
+    assert decision_letter_generate.run(approved.pk) == "already done"
+    assert decision_letter_generate.delay(approved.pk).get() == "already done"
+    assert decision_letters_sweep() == 0
+    letter.refresh_from_db()
+    assert letter.pdf.name == first_name
+    assert len(mail.outbox) == 1
+    assert CaseEvent.objects.filter(case=approved.case, kind=CaseEvent.Kind.LETTER_SENT).count() == 1
+
+
+def test_pdf_is_tagged_ua_with_embedded_fonts(approved):
+    rendered = letter_render(decision=approved)
+    reader = PdfReader(io.BytesIO(rendered.pdf))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "nb"
+    xmp = reader.xmp_metadata
+    assert xmp is not None and "pdfuaid" in str(reader.trailer["/Root"]["/Metadata"].get_object().get_data())
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            desc = font.get_object()
+            for f in desc.get("/DescendantFonts", [desc]):
+                fd = f.get_object()["/FontDescriptor"].get_object()
+                assert "/FontFile2" in fd or "/FontFile3" in fd or "/FontFile" in fd
+                fonts.add(str(fd["/FontName"]))
+    assert fonts, "no embedded fonts"
+    assert any("DejaVu" in f or "Letter" in f for f in fonts), fonts
+
+
+def test_fetcher_refuses_network_and_files_outside_fonts():
+    fetcher = LocalFontFetcher()
+    for url in ("https://example.com/x.css", "http://127.0.0.1/font.ttf", "file:///etc/passwd"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
