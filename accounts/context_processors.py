@@ -22,7 +22,7 @@ ROLE_ITEMS = {
     Role.CASE_HANDLER: [
         ("accounts:start", _("Start")),
         ("approvals:case_queue", _("Case queue")),
-        ("approvals:followup_list", _("Follow-up tasks")),
+        ("lifecycle:followup_list", _("Follow-up tasks")),
         ("enterprises:dispensation_list", _("Dispensations")),
     ],
     Role.INSPECTOR: [

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from approvals.views import provider as views
+from lifecycle import views as lifecycle_views
 
 urlpatterns = [
     path("soknader/", views.application_list, name="application_list"),
@@ -20,4 +21,6 @@ urlpatterns = [
     path("soknader/<int:pk>/kvittering/", views.application_receipt, name="application_receipt"),
     path("soknader/<int:pk>/ny-versjon/", views.application_revise, name="application_revise"),
     path("dokumenter/<int:pk>/", views.document_download, name="document_download"),
+    # Change notice (endringsmelding): built in the lifecycle app.
+    path("endringsmelding/", lifecycle_views.change_notice_create, name="change_notice_create"),
 ]
