@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.no import orgnr as stdnum_orgnr
@@ -146,7 +147,7 @@ class StaffForm(forms.Form):
         help_text=_("For health personnel."),
     )
     fte = FTEField(
-        label=_("FTE in the BHT"),
+        label=capfirst(_("FTE in the BHT")),
         help_text=_("Percent (30 or 30 %) or decimal (0,3)."),
         error_messages={"required": _("Enter the FTE, e.g. 30 %.")},
     )
