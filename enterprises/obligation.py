@@ -124,8 +124,8 @@ def covers(entry_code: str, code: str) -> bool:
     `49` covers `49.410`, `86.91` covers `86.910`; `43.1` does not cover `43.600`."""
     if code == entry_code:
         return True
-    if len(entry_code) == 2:
-        return code.startswith(entry_code + ".")
+    if "." not in entry_code:  # a division: the two digits, then the dot
+        return len(entry_code) == 2 and code.startswith(entry_code + ".")
     return code.startswith(entry_code)
 
 

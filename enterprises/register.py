@@ -226,7 +226,7 @@ def _upsert_postgresql(kind: Kind, rows: list[dict]) -> tuple[int, int, int]:
     buffer.seek(0)
     col_list = ", ".join(cols)
     not_null = ", ".join(f for f in kind.fields if f in TEXT_FIELDS and f != "parent_id")
-    changed = " OR ".join(f"t.{f} IS DISTINCT FROM EXCLUDED.{f}" for f in kind.fields if f not in ("orgnr",))
+    changed = " OR ".join(f"t.{f} IS DISTINCT FROM EXCLUDED.{f}" for f in _compared(kind))
     updates = ", ".join(f"{f} = EXCLUDED.{f}" for f in cols if f != "orgnr")
     with connection.cursor() as cursor:
         cursor.execute(
@@ -251,8 +251,8 @@ def _upsert_generic(kind: Kind, rows: list[dict]) -> tuple[int, int, int]:
     numbers = [r["orgnr"] for r in rows]
     existing = {}
     for i in range(0, len(numbers), 500):
-        for obj in model.objects.filter(orgnr__in=numbers[i : i + 500]).values("orgnr", *kind.fields[1:]):
-            existing[obj["orgnr"]] = obj
+        for obj in model.objects.filter(orgnr__in=numbers[i : i + 500]).values("orgnr", *_compared(kind)):
+            existing[obj.pop("orgnr")] = obj
     changed = [r for r in rows if r["orgnr"] in existing and existing[r["orgnr"]] != _comparable(r, kind)]
     new = [r for r in rows if r["orgnr"] not in existing]
     objs = [model(**r) for r in new + changed]
@@ -267,8 +267,13 @@ def _upsert_generic(kind: Kind, rows: list[dict]) -> tuple[int, int, int]:
     return len(new), len(changed), len(rows) - len(new) - len(changed)
 
 
+def _compared(kind: Kind) -> list[str]:
+    """The fields whose change makes an update (the source time alone does not)."""
+    return [f for f in kind.fields if f not in ("orgnr", "source_updated_at")]
+
+
 def _comparable(row: dict, kind: Kind) -> dict:
-    return {f: row[f] for f in kind.fields}
+    return {f: row[f] for f in _compared(kind)}
 
 
 def upsert_rows(kind: Kind, rows: list[dict]) -> tuple[int, int, int]:

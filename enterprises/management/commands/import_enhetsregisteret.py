@@ -2,6 +2,8 @@
 
 import sys
 
+import ijson
+
 from django.core.management.base import BaseCommand, CommandError
 
 from enterprises.register import ENHETER, UNDERENHETER, import_file
@@ -40,7 +42,7 @@ class Command(BaseCommand):
             summary = import_file(options["file"], kind=kind, batch_size=options["batch_size"], progress=progress)
         except FileNotFoundError:
             raise CommandError(f"No such file: {options['file']}")
-        except ValueError as exc:  # ijson's errors for a file that is not a JSON array
+        except (ValueError, OSError, EOFError, ijson.JSONError) as exc:  # not gzip / not a JSON array
             raise CommandError(f"{options['file']} is not a bulk file in the register's format: {exc}")
         if tty:
             self.stdout.write("")
