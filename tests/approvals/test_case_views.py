@@ -28,9 +28,7 @@ def _fast_password_hashing(settings):
 def _cases(n, **kwargs):
     """n cases without the application roster (fast), spread over statuses."""
     statuses = ["submitted", "in_review", "awaiting_information", "approved", "rejected"]
-    return [
-        CaseFactory(status=statuses[i % len(statuses)], _with_application=False, **kwargs) for i in range(n)
-    ]
+    return [CaseFactory(status=statuses[i % len(statuses)], _with_application=False, **kwargs) for i in range(n)]
 
 
 # ---------------------------------------------------------------- access
@@ -165,7 +163,9 @@ def test_illegal_step_is_refused_with_a_message(handler_client, case_handler):
     assert any("kan ikke" in str(m) or case.case_number in str(m) for m in response.context["messages"])
 
 
-def test_decide_form_is_prefilled_and_records_the_decision(handler_client, case_handler, django_capture_on_commit_callbacks):
+def test_decide_form_is_prefilled_and_records_the_decision(
+    handler_client, case_handler, django_capture_on_commit_callbacks
+):
     case = CaseFactory(status="in_review", assigned_to=case_handler)
     url = reverse("approvals:case_decide", args=[case.pk])
     response = handler_client.get(url)

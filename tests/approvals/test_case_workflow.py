@@ -244,7 +244,9 @@ def test_stale_instance_cannot_decide_twice(case_handler):
     stale = Case.objects.get(pk=case.pk)
     svc.case_decide(case=case, actor=case_handler, outcome="approved", assessments=_all_met())
     with pytest.raises(CaseActionRefused):
-        svc.case_decide(case=stale, actor=UserFactory(case_handler=True), outcome="rejected", assessments=_some_not_met())
+        svc.case_decide(
+            case=stale, actor=UserFactory(case_handler=True), outcome="rejected", assessments=_some_not_met()
+        )
     assert Decision.objects.filter(case=case).count() == 1
 
 

@@ -16,6 +16,11 @@ from tests.approvals.factories import CaseFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
@@ -80,3 +85,65 @@ def test_fetcher_refuses_network_and_files_outside_fonts():
     for url in ("https://example.com/x.css", "http://127.0.0.1/font.ttf", "file:///etc/passwd"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+def test_broker_down_decision_stands_and_sweep_sends_the_letter(
+    case_handler, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The broker is down when the decision commits: .delay raises, the decision stands
+    with a pending outbox row, and the periodic sweep produces exactly one letter."""
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(decision_letter_generate, "delay", broker_down)
+    case = CaseFactory(status="in_review")
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = case_decide(
+            case=case, actor=case_handler, outcome="approved", assessments=assessments_prefill(evaluation=None)
+        )
+    letter = DecisionLetter.objects.get(decision=decision)
+    assert letter.status == OutboxStatus.PENDING and not letter.pdf
+    assert len(mail.outbox) == 0
+    monkeypatch.undo()
+
+    assert decision_letters_sweep() == 1
+    letter.refresh_from_db()
+    assert letter.status == OutboxStatus.DONE and letter.pdf and letter.emailed_at
+    assert len(mail.outbox) == 1
+    assert decision_letters_sweep() == 0
+    assert decision_letter_generate.run(decision.pk) == "already done"
+    assert len(mail.outbox) == 1
+
+
+def test_failed_rendering_is_recorded_and_retried(case_handler, monkeypatch, django_capture_on_commit_callbacks):
+    import approvals.letters
+
+    def broken(**kwargs):
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr(approvals.letters, "letter_render", broken)
+    case = CaseFactory(status="in_review")
+    with django_capture_on_commit_callbacks(execute=True):  # the eager task fails; the decision stands
+        decision = case_decide(
+            case=case, actor=case_handler, outcome="approved", assessments=assessments_prefill(evaluation=None)
+        )
+    letter = DecisionLetter.objects.get(decision=decision)
+    assert letter.status == OutboxStatus.PENDING and "renderer crashed" in letter.last_error
+    assert letter.attempts == 1
+    monkeypatch.undo()
+    assert decision_letters_sweep() == 1
+    letter.refresh_from_db()
+    assert letter.status == OutboxStatus.DONE and letter.last_error == ""
+    assert len(mail.outbox) == 1
+
+
+def test_rejection_letter_states_reasons(case_handler, django_capture_on_commit_callbacks):
+    case = CaseFactory(status="in_review")
+    assessments = assessments_prefill(evaluation=None)
+    assessments[4] = {**assessments[4], "met": False, "assessment": "Bare 2,1 årsverk fagpersonell."}
+    decision = case_decide(case=case, actor=case_handler, outcome="rejected", assessments=assessments)
+    text = _text(letter_render(decision=decision).pdf)
+    assert "avslås" in text and "Bare 2,1 årsverk fagpersonell." in text
+    assert "§ 2-2 nr. 5" in text
