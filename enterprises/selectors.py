@@ -183,8 +183,10 @@ def obligation_for_orgnr(orgnr: str, *, day: datetime.date) -> ObligationAnswer:
 
 def enterprise_search(q: str) -> QuerySet[Enterprise]:
     """Enterprises whose name contains `q` (case-insensitive), not deleted first."""
+    q = q.strip()
+    # Register names are upper case; SQLite's LIKE folds only ASCII case, so match æøå upper too.
     return (
-        Enterprise.objects.filter(name__icontains=q.strip())
+        Enterprise.objects.filter(Q(name__icontains=q) | Q(name__contains=q.upper()))
         .only("orgnr", "name", "municipality_name", "nace1", "deleted_on")
         .order_by("deleted_on", "name", "orgnr")
     )

@@ -83,7 +83,12 @@ class FakeRegister:
                 page_items = items[:size]
                 body = {
                     "_links": {"self": {"href": f"{fake.base_url}/oppdateringer/enheter"}},
-                    "page": {"size": size, "totalElements": len(items), "totalPages": -(-len(items) // size), "number": 0},
+                    "page": {
+                        "size": size,
+                        "totalElements": len(items),
+                        "totalPages": -(-len(items) // size),
+                        "number": 0,
+                    },
                 }
                 if page_items:
                     body["_embedded"] = {"oppdaterteEnheter": page_items}

@@ -20,7 +20,9 @@ def ref_from_files() -> obligation.ReferenceData:
     versions = []
     for v in rows("obligation_lists.csv"):
         entries = tuple(
-            obligation.Entry(code=r["entry_code"], name=r["entry_name"], condition=r["condition"], division=r["division"])
+            obligation.Entry(
+                code=r["entry_code"], name=r["entry_name"], condition=r["condition"], division=r["division"]
+            )
             for r in rows(v["entries_file"])
         )
         versions.append(

@@ -94,7 +94,17 @@ def test_prefix_is_on_the_dotted_code():
 def test_a_division_partly_on_the_list_depends_and_names_the_listed_codes():
     a = obligation.assess_code("86", version=VERSION, ref=REF)
     assert a.status == Status.DEPENDS
-    assert [e.code for e in a.partial_entries] == ["86.1", "86.2", "86.91", "86.92", "86.93", "86.94", "86.95", "86.96", "86.99"]
+    assert [e.code for e in a.partial_entries] == [
+        "86.1",
+        "86.2",
+        "86.91",
+        "86.92",
+        "86.93",
+        "86.94",
+        "86.95",
+        "86.96",
+        "86.99",
+    ]
     assert obligation.assess_code("49", version=VERSION, ref=REF).status == Status.OBLIGED
     assert obligation.assess_code("62", version=VERSION, ref=REF).status == Status.NOT_OBLIGED
 

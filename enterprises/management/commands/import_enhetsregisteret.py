@@ -3,7 +3,6 @@
 import sys
 
 import ijson
-
 from django.core.management.base import BaseCommand, CommandError
 
 from enterprises.register import ENHETER, UNDERENHETER, import_file
