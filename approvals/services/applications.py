@@ -123,7 +123,10 @@ def _register_unit(orgnr: str) -> dict:
         ("city", "city"),
         ("municipality_number", "municipality_number"),
     ):
-        value = getattr(unit, theirs, None) if not isinstance(unit, dict) else unit.get(theirs)
+        names = (theirs, "address") if ours == "street_address" else (theirs,)
+        value = next(
+            (v for n in names if (v := (unit.get(n) if isinstance(unit, dict) else getattr(unit, n, None)))), None
+        )
         if value:
             found[ours] = value
     return found
