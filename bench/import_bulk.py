@@ -1,0 +1,72 @@
+#!/usr/bin/env python
+"""Import a generated bulk file of N units (default 1,000,000) into PostgreSQL and print
+units/second, wall time and the import process's peak memory (targets: < 5 min, < 500 MB).
+
+    .venv/bin/python bench/import_bulk.py [--units 1000000] [--db bht_bench_import] [--keep-file]
+
+The file is generated first (not timed) with enterprises/generator.py; the import runs
+`manage.py import_enhetsregisteret` in a child process so its peak RSS can be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--units", type=int, default=1_000_000)
+    parser.add_argument("--db", default="bht_bench_import")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--file", help="use this bulk file instead of generating one")
+    parser.add_argument("--keep-file", action="store_true")
+    args = parser.parse_args()
+
+    env = dict(os.environ, DATABASE_URL=f"postgres://postgres@{args.host}:5432/{args.db}", LOG_LEVEL="WARNING")
+    subprocess.run(["dropdb", "-h", args.host, "-U", "postgres", "--if-exists", args.db], capture_output=True)
+    subprocess.run(["createdb", "-h", args.host, "-U", "postgres", args.db], check=True)
+    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([PY, "manage.py", "load_reference_data"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+    path = args.file
+    if not path:
+        path = str(Path(tempfile.gettempdir()) / f"enheter_{args.units}.json.gz")
+        if not Path(path).exists():
+            started = time.monotonic()
+            subprocess.run([PY, "-m", "enterprises.generator", str(args.units), path], cwd=ROOT, check=True)
+            print(f"generated in {time.monotonic() - started:.0f} s", flush=True)
+    print(f"file: {path} ({Path(path).stat().st_size / 1e6:.0f} MB compressed)", flush=True)
+
+    for run in ("first import (empty table)", "re-run (all unchanged)"):
+        started = time.monotonic()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        subprocess.run(
+            [PY, "manage.py", "import_enhetsregisteret", path, "--quiet-progress"], cwd=ROOT, env=env, check=True
+        )
+        wall = time.monotonic() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+        note = "" if peak_mb > before / 1024 else " (max over child processes so far)"
+        print(
+            f"{run}: {args.units:,} units in {wall:.1f} s = {args.units / wall:,.0f} units/s; "
+            f"peak RSS {peak_mb:.0f} MB{note}",
+            flush=True,
+        )
+        print(
+            f"  targets: < 300 s ({'OK' if wall < 300 else 'TOO SLOW'}), < 500 MB ({'OK' if peak_mb < 500 else 'TOO MUCH'})"
+        )
+    if not args.keep_file and not args.file:
+        os.unlink(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
