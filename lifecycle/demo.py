@@ -187,18 +187,22 @@ def seed(*, stdout=None) -> None:
     a_user = User.objects.filter(email="bht-a@demo.no").select_related("provider").first()
     if a_user is not None and not Approval.objects.filter(provider=a_user.provider).exists():
         made.append(_approved(a_user.provider, a_user, handler, days_left=PROVIDER_A_DAYS))
-    # Run the daily jobs once, as beat would.
-    expired = services.job_run_record(job="lifecycle.tasks.approvals_expire", func=services.approvals_expire)
-    reminders = services.job_run_record(
-        job="lifecycle.tasks.renewal_reminders_send", func=services.renewal_reminders_run
-    )
-    from inspections.services import orders_overdue_mark
+    if stdout is not None and made:
+        stdout.write(
+            "lifecycle: approvals "
+            + ", ".join(f"{a.provider.name} {a.case.case_number} til {a.valid_until:%d.%m.%Y}" for a in made)
+        )
+    # Run the daily jobs once, as beat would (only on the first seeding, so a second
+    # seed_demo adds no job runs; after that, beat or the jobs page runs them).
+    from .models import JobRun
 
-    orders = services.job_run_record(job="lifecycle.tasks.order_deadlines_check", func=orders_overdue_mark)
-    if stdout is not None:
-        if made:
-            stdout.write(
-                "lifecycle: approvals "
-                + ", ".join(f"{a.provider.name} {a.case.case_number} til {a.valid_until:%d.%m.%Y}" for a in made)
-            )
-        stdout.write(f"lifecycle: reminders {reminders}, expiry {expired}, orders {orders}")
+    if made or not JobRun.objects.exists():
+        from inspections.services import orders_overdue_mark
+
+        expired = services.job_run_record(job="lifecycle.tasks.approvals_expire", func=services.approvals_expire)
+        reminders = services.job_run_record(
+            job="lifecycle.tasks.renewal_reminders_send", func=services.renewal_reminders_run
+        )
+        orders = services.job_run_record(job="lifecycle.tasks.order_deadlines_check", func=orders_overdue_mark)
+        if stdout is not None:
+            stdout.write(f"lifecycle: reminders {reminders}, expiry {expired}, orders {orders}")
