@@ -125,3 +125,13 @@ def test_appeal_needs_grounds_and_reason(case_handler, provider_user, rejection)
         svc.appeal_decide(appeal=appeal, actor=case_handler, outcome="upheld", reason="")
     with pytest.raises(CaseActionRefused):
         svc.appeal_decide(appeal=appeal, actor=provider_user, outcome="upheld", reason="x")
+
+
+def test_provider_decisions_partial_links_letter_and_appeal(rf, provider_user, rejection):
+    from django.template import Context, Template
+
+    request = rf.get("/")
+    request.user = provider_user
+    html = Template("{% load approvals_handler %}{% provider_decisions %}").render(Context({"request": request}))
+    assert rejection.case.case_number in html
+    assert reverse("approvals:appeal_create", args=[rejection.pk]) in html
