@@ -2,7 +2,8 @@
 """Message catalogue helper (Norwegian bokmål catalogues, English message ids).
 
   scripts/po.py todo                 list untranslated or fuzzy entries; exit 1 if any
-  scripts/po.py fill FILE.json       fill empty msgstr from a {"msgid": "msgstr"} map
+  scripts/po.py fill FILE.json       set msgstr from a {"msgid": "msgstr"} map (clears "fuzzy"
+                                     on those entries only; same msgid in every catalogue)
 
 Catalogues: locale/nb (project templates) and <app>/locale/nb (each app).
 Run `make messages` first to extract new strings.
@@ -41,11 +42,13 @@ def fill(mapping_file: str) -> int:
     for _path, po in catalogues():
         changed = False
         for entry in po:
+            if entry.msgid not in mapping:
+                continue  # fuzzy guesses stay fuzzy (and listed by `todo`) until translated
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
                 entry.previous_msgid = None
                 changed = True
-            if entry.msgid in mapping and (not entry.translated() or entry.msgstr != mapping[entry.msgid]):
+            if not entry.translated() or entry.msgstr != mapping[entry.msgid]:
                 value = mapping[entry.msgid]
                 if entry.msgid_plural:
                     forms = value if isinstance(value, list) else [value, value]

@@ -34,11 +34,13 @@ def _eager_celery_by_default():
 
 
 @pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path_factory):
-    """Uploaded files and e-mails go to a temporary folder, never the developer's var/."""
+def _test_settings(settings, tmp_path_factory):
+    """Uploaded files and e-mails go to a temporary folder, never the developer's var/;
+    passwords are hashed with a fast hasher (the default one is slow on purpose)."""
     root = tmp_path_factory.mktemp("private")
     settings.MEDIA_ROOT = str(root)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

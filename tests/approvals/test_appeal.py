@@ -17,11 +17,6 @@ from tests.approvals.factories import CaseFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _not_met():
     a = assessments_prefill(evaluation=None)
     a[4] = {**a[4], "met": False, "assessment": "Under 3,0 årsverk."}

@@ -15,11 +15,6 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _not_met():
     a = assessments_prefill(evaluation=None)
     a[4] = {**a[4], "met": False, "assessment": "For lite fagpersonell."}

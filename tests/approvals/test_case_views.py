@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 QUEUE = reverse("approvals:case_queue")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _cases(n, **kwargs):
     """n cases without the application roster (fast), spread over statuses."""
     statuses = ["submitted", "in_review", "awaiting_information", "approved", "rejected"]

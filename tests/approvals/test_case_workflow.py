@@ -27,11 +27,6 @@ pytestmark = pytest.mark.django_db
 ALL = list(CaseStatus.values)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _all_met():
     return assessments_prefill(evaluation=None)
 

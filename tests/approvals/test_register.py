@@ -21,11 +21,6 @@ CSV = reverse("approvals:register_csv")
 API = "/api/v1/providers"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _approved(name, municipality="0301", ends_in_days=None, **provider):
     p = ProviderFactory(name=name, municipality_number=municipality, **provider)
     Department.objects.create(provider=p, name=f"{name} avd. {municipality}", municipality_number=municipality)
