@@ -134,6 +134,8 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default=_email.get("EMAIL_BACKEND"))
 for _k in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS"):
     if _email.get(_k) not in (None, ""):
         globals()[_k] = _email[_k]
+# Absolute links in e-mails (reminders, receipts) start with this.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="BHT-portalen <post@arbeidstilsynet.example>")
 
 # Celery: with no broker, tasks run eagerly in-process (the default needs no Redis).

@@ -67,7 +67,7 @@ REMINDER_HORIZON_DAYS = max(REMINDER_DAYS_BEFORE.values())
 
 
 def _portal_url(path: str) -> str:
-    return getattr(settings, "PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
 def _provider_recipients(provider: Provider) -> list[str]:
