@@ -260,3 +260,8 @@ def dispensation_list(q: str = "") -> QuerySet[Dispensation]:
         digits = q.replace(" ", "")
         qs = qs.filter(Q(enterprise__name__icontains=q) | Q(enterprise_id=digits))
     return qs.order_by("-valid_from", "-id")
+
+
+def enterprise_get_by_orgnr(*, orgnr: str) -> Enterprise | None:
+    """The unit in our copy of the register, or None (also for deleted units)."""
+    return Enterprise.objects.filter(orgnr=orgnr, deleted_on__isnull=True).first()

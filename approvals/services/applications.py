@@ -97,39 +97,20 @@ def _lock(application: Application) -> Application:
 
 
 def _register_unit(orgnr: str) -> dict:
-    """Name and address from the enterprise register copy, when the enterprises app offers a
-    lookup (else nothing)."""
-    try:
-        from enterprises import selectors as enterprise_selectors
-    except ImportError:
-        return {}
-    lookup = getattr(enterprise_selectors, "enterprise_get_by_orgnr", None) or getattr(
-        enterprise_selectors, "unit_get_by_orgnr", None
-    )
-    if lookup is None:
-        return {}
-    try:
-        unit = lookup(orgnr=orgnr)
-    except Exception:  # noqa: BLE001 - the register is a convenience, never a blocker
-        logger.info("enterprise register lookup failed for %s", orgnr, exc_info=True)
-        return {}
+    """Name and address from our copy of the enterprise register (Enhetsregisteret), if known."""
+    from enterprises.selectors import enterprise_get_by_orgnr
+
+    unit = enterprise_get_by_orgnr(orgnr=orgnr)
     if unit is None:
         return {}
-    found = {}
-    for ours, theirs in (
-        ("name", "name"),
-        ("street_address", "street_address"),
-        ("postcode", "postcode"),
-        ("city", "city"),
-        ("municipality_number", "municipality_number"),
-    ):
-        names = (theirs, "address") if ours == "street_address" else (theirs,)
-        value = next(
-            (v for n in names if (v := (unit.get(n) if isinstance(unit, dict) else getattr(unit, n, None)))), None
-        )
-        if value:
-            found[ours] = value
-    return found
+    found = {
+        "name": unit.name,
+        "street_address": unit.address,
+        "postcode": unit.postcode[:4],
+        "city": unit.city,
+        "municipality_number": unit.municipality_number,
+    }
+    return {k: v for k, v in found.items() if v}
 
 
 # ---------------------------------------------------------------- drafts
