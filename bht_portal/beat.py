@@ -31,4 +31,18 @@ BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=6, minute=15),
         "options": {"expires": 20 * 3600},
     },
+    # Enterprise register copy (enterprises/tasks.py): follow the change feed from the last
+    # seen update id, after the register's nightly run; the sub-units after the units.
+    "enterprises-register-sync-units": {
+        "task": "enterprises.tasks.register_sync_task",
+        "schedule": crontab(hour=5, minute=30),
+        "kwargs": {"kind": "enheter"},
+        "options": {"expires": 20 * 3600},
+    },
+    "enterprises-register-sync-subunits": {
+        "task": "enterprises.tasks.register_sync_task",
+        "schedule": crontab(hour=5, minute=45),
+        "kwargs": {"kind": "underenheter"},
+        "options": {"expires": 20 * 3600},
+    },
 }
