@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -37,6 +37,9 @@ class StrictSerializer(serializers.Serializer):
         return value
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "number"}, {"type": "string", "pattern": r"^\d+([.,]\d+)?$"}], "example": "0.3"}
+)
 class FTEValueField(serializers.Field):
     """An FTE as a JSON number or a decimal string ("0.3" or "0,3"), read exactly."""
 
