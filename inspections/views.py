@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +29,7 @@ class ComplianceForm(forms.Form):
 def inspection_list(request):
     q = request.GET.get("q", "").strip()
     page = Paginator(selectors.inspections(q=q), 25).get_page(request.GET.get("page"))
-    return render(request, "inspections/inspection_list.html", {"page": page, "q": q})
+    return render(request, "inspections/inspection_list.html", {"page": page, "q": q, "query": urlencode({"q": q})})
 
 
 @access(Role.INSPECTOR, Role.ADMIN)
@@ -53,7 +54,13 @@ def order_list(request):
     return render(
         request,
         "inspections/order_list.html",
-        {"page": page, "status": status, "q": q, "statuses": OrderStatus.choices},
+        {
+            "page": page,
+            "status": status,
+            "q": q,
+            "query": urlencode({"status": status, "q": q}),
+            "statuses": OrderStatus.choices,
+        },
     )
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -123,7 +124,13 @@ def followup_list(request):
     return render(
         request,
         "lifecycle/followup_list.html",
-        {"page": page, "status": status, "q": q, "close_form": FollowUpCloseForm()},
+        {
+            "page": page,
+            "status": status,
+            "q": q,
+            "query": urlencode({"status": status, "q": q}),
+            "close_form": FollowUpCloseForm(),
+        },
     )
 
 
@@ -160,6 +167,7 @@ def jobs(request):
             "page": page,
             "job": job,
             "status": status,
+            "query": urlencode({"job": job, "status": status}),
             "statuses": JobRun.Status.choices,
         },
     )
