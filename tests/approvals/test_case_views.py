@@ -143,7 +143,7 @@ def test_assign_request_information_and_note_through_views(handler_client, case_
     assert CaseNote.objects.filter(case=case, text="Purres om en uke.").exists()
     html = handler_client.get(reverse("approvals:case_detail", args=[case.pk])).content.decode()
     assert "Send opplæringsbevis." in html and "Purres om en uke." in html
-    assert "Mer informasjon etterspurt" in html or "informasjon" in html  # event kind in the history
+    assert "Bedt om flere opplysninger" in html  # event kind in the history
 
 
 def test_illegal_step_is_refused_with_a_message(handler_client, case_handler):

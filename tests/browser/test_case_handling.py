@@ -40,7 +40,7 @@ def test_handler_reviews_supplement_approves_and_letter_and_register(page, login
     assert page.locator("#case-status").inner_text() == "Under behandling"
     page.get_by_label("Hva må BHT-en supplere?").fill("Send dokumentasjon på opplæring for alle.")
     page.get_by_role("button", name="Send forespørsel").click()
-    assert page.locator("#case-status").inner_text() == "Venter på mer informasjon"
+    assert page.locator("#case-status").inner_text() == "Venter på flere opplysninger"
     axe_check("case page (awaiting information)")
     _logout(page)
 

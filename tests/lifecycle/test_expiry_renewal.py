@@ -57,7 +57,7 @@ def test_case_page_partial_shows_reminders_and_expiry(handler_client):
     html = Template('{% include "lifecycle/_case_lifecycle.html" %}').render(
         Context({"case": approval.case, "user": None})
     )
-    assert "30 dager før slutt" in html or "30 days" in html
+    assert "30 dager før utløp" in html or "30 days" in html
     assert "02.03.2026" in html  # sent on
     assert "Utløpt" in html or "Expired" in html
 
