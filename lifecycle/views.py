@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -144,7 +144,12 @@ def followup_close(request, pk):
         messages.success(request, _("The follow-up task is marked as done."))
     else:
         messages.error(request, _("Describe what was done before closing the task."))
-    return redirect(request.POST.get("next") or reverse("lifecycle:followup_list"))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("lifecycle:followup_list")  # never off-site (open redirect)
+    return redirect(target)
 
 
 # ---------------------------------------------------------------- administrators
