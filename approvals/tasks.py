@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from approvals.models import CaseEvent, DecisionLetter, OutboxStatus
 
@@ -70,13 +71,14 @@ def decision_letter_generate(decision_id: int) -> str:
             if recipients and letter.emailed_at is None:
                 with translation.override("nb"):
                     message = EmailMessage(
-                        subject=f"Vedtak i sak {case.case_number} – {case.provider.name}",
-                        body=(
-                            f"Vedlagt er vedtaket i sak {case.case_number} fra Arbeidstilsynet.\n\n"
-                            f"Klagefristen er tre uker fra dere mottok vedtaket "
-                            f"({decision.appeal_deadline:%d.%m.%Y}).\n"
-                            "Vedtaket ligger også i BHT-portalen."
-                        ),
+                        subject=_("Decision in case %(number)s – %(provider)s")
+                        % {"number": case.case_number, "provider": case.provider.name},
+                        body=_(
+                            "Attached is the decision in case %(number)s from Arbeidstilsynet.\n\n"
+                            "The appeal deadline is three weeks from when you received the decision (%(date)s).\n"
+                            "The decision is also in BHT-portalen."
+                        )
+                        % {"number": case.case_number, "date": f"{decision.appeal_deadline:%d.%m.%Y}"},
                         to=recipients,
                     )
                     letter.pdf.open("rb")
