@@ -76,6 +76,31 @@ def _depends_notes(codes) -> list[str]:
     return notes
 
 
+# The rule is pure and the reference snapshot immutable, so an assessment depends only on
+# (snapshot, list version, standard, codes). Remembered per snapshot: a new snapshot (the
+# reference data changed) starts with an empty memo, so nothing outlives the data it came from.
+_MEMO_MAX = 20_000
+_memo: tuple[obligation.ReferenceData | None, dict] = (None, {})
+
+
+def _assess_codes(codes, *, day: datetime.date, ref: obligation.ReferenceData, standard: str) -> obligation.Assessment:
+    """obligation.assess_codes, remembered (the same answer, without walking the list again)."""
+    global _memo
+    version = obligation.list_in_force(ref.versions, day)
+    memo_ref, memo = _memo
+    if memo_ref is not ref:
+        memo = {}
+        _memo = (ref, memo)
+    key = (version.valid_from, standard, tuple(codes))
+    assessment = memo.get(key)
+    if assessment is None:
+        assessment = obligation.assess_codes(codes, day=version.valid_from, ref=ref, standard=standard)
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        memo[key] = assessment
+    return assessment
+
+
 def obligation_for_code(code: str, *, day: datetime.date, standard: str | None = None) -> ObligationAnswer:
     """The answer for one industry code (SN2025 or SN2007, any level). Raises UnknownCode or
     obligation.NoListInForce. No database query when the reference snapshot is warm."""
@@ -88,7 +113,7 @@ def obligation_for_code(code: str, *, day: datetime.date, standard: str | None =
         standard = None
     if standard is None:
         raise UnknownCode(code)
-    assessment = obligation.assess_codes([code], day=day, ref=ref, standard=standard)
+    assessment = _assess_codes((code,), day=day, ref=ref, standard=standard)
     notes = _depends_notes(assessment.codes)
     if standard == SN2025 and code in ref.successors and ref.successors[code] != (code,):
         notes.append(
@@ -235,12 +260,10 @@ def obligation_for_orgnr(orgnr: str, *, day: datetime.date) -> ObligationAnswer:
     ref = reference_data()
     enterprise, subs, dispensations = _enterprise_bundle(orgnr)
     standard = enterprise.nace_standard
-    assessment = obligation.assess_codes(enterprise.codes, day=day, ref=ref, standard=standard)
+    assessment = _assess_codes(enterprise.codes, day=day, ref=ref, standard=standard)
     subunits = []
     for sub in subs:
-        codes = tuple(
-            obligation.assess_code(c, standard=standard, version=assessment.version, ref=ref) for c in sub.codes
-        )
+        codes = _assess_codes(sub.codes, day=day, ref=ref, standard=standard).codes
         subunits.append(
             SubUnitAnswer(
                 orgnr=sub.orgnr,
