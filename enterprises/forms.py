@@ -30,6 +30,11 @@ class DispensationForm(forms.ModelForm):
             "valid_until": _("Leave empty when the dispensation has no end date."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # radio buttons: no empty "---------" choice (it looked like a third kind of scope)
+        self.fields["scope"].choices = DispensationScope.choices
+
     def clean_orgnr(self):
         try:
             number = parse_orgnr(self.cleaned_data["orgnr"])
