@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from approvals.models import CaseEvent, DecisionLetter, OutboxStatus
+from approvals.services.events import in_official_language
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -41,6 +42,7 @@ def _recipients(letter: DecisionLetter) -> list[str]:
 
 
 @shared_task(acks_late=True)
+@in_official_language
 def decision_letter_generate(decision_id: int) -> str:
     """Produce, store and e-mail the decision letter for one decision (exactly once)."""
     from approvals.letters import letter_render

@@ -314,11 +314,13 @@ def application_submit(*, application: Application, actor: AbstractBaseUser) -> 
                 raise NotImplementedError("approvals.services.cases.case_supplement is not available") from exc
             case_supplement(case=case, application=application, actor=actor)
         else:
+            with translation.override(settings.LANGUAGE_CODE):  # the case record is in Norwegian
+                submitted_message = _("Application submitted by %(name)s.") % {"name": actor.get_full_name()}
             case_event_record(
                 case=case,
                 kind=CaseEvent.Kind.SUBMITTED,
                 actor=actor,
-                message=_("Application submitted by %(name)s.") % {"name": actor.get_full_name()},
+                message=submitted_message,
                 data={
                     "application_id": application.pk,
                     "version": application.version,

@@ -35,7 +35,7 @@ from approvals.models import (
     DecisionOutcome,
 )
 from approvals.selectors.cases import REQUIREMENTS_BY_ID, application_evaluation
-from approvals.services.events import case_event_record
+from approvals.services.events import case_event_record, in_official_language
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +110,7 @@ def _require_handler(user) -> None:
 
 
 # ---------------------------------------------------------------- review
+@in_official_language
 def case_assign(*, case: Case, assignee: AbstractBaseUser, actor: AbstractBaseUser) -> Case:
     """Assign the case to a case handler; a submitted case goes into review."""
     _require_handler(actor)
@@ -133,6 +134,7 @@ def case_assign(*, case: Case, assignee: AbstractBaseUser, actor: AbstractBaseUs
     return case
 
 
+@in_official_language
 def case_request_information(*, case: Case, actor: AbstractBaseUser, message: str) -> Case:
     """Ask the provider for more information; the provider sees the message in the portal
     and gets an e-mail when the request is committed."""
@@ -159,6 +161,7 @@ def case_request_information(*, case: Case, actor: AbstractBaseUser, message: st
     return case
 
 
+@in_official_language
 def case_supplement(*, case: Case, application: Application, actor: AbstractBaseUser | None) -> Case:
     """The provider submitted a new version after a request for more information: the case
     returns to review, and the queue's rule counts follow the new version."""
@@ -189,6 +192,7 @@ def case_supplement(*, case: Case, application: Application, actor: AbstractBase
     return case
 
 
+@in_official_language
 def case_note_add(*, case: Case, author: AbstractBaseUser, text: str) -> CaseNote:
     """An internal note, for case handlers only."""
     _require_handler(author)
@@ -243,6 +247,7 @@ def decision_letter_queue(*, decision: Decision) -> DecisionLetter:
     return letter
 
 
+@in_official_language
 def case_decide(
     *,
     case: Case,
@@ -350,6 +355,7 @@ def _current_approval(case: Case) -> Approval | None:
     return Approval.objects.select_for_update().filter(case=case).order_by("-valid_from", "-id").first()
 
 
+@in_official_language
 def case_revocation_notify(*, case: Case, actor: AbstractBaseUser, reason: str, deadline: datetime.date) -> Case:
     """Notice of revocation (varsel om tilbakekall): the provider may correct or comment
     before `deadline`."""
@@ -385,6 +391,7 @@ def case_revocation_notify(*, case: Case, actor: AbstractBaseUser, reason: str, 
     return case
 
 
+@in_official_language
 def case_revoke(*, case: Case, actor: AbstractBaseUser, assessments: list[dict], reason: str = "") -> Decision:
     """Revoke the approval (a decision with a letter and an appeal deadline)."""
     _require_handler(actor)
@@ -424,6 +431,7 @@ def case_revoke(*, case: Case, actor: AbstractBaseUser, assessments: list[dict],
     return decision
 
 
+@in_official_language
 def case_revocation_drop(*, case: Case, actor: AbstractBaseUser, reason: str = "") -> Case:
     """The revocation is dropped: the case goes back to its approved state."""
     _require_handler(actor)
@@ -438,6 +446,7 @@ def case_revocation_drop(*, case: Case, actor: AbstractBaseUser, reason: str = "
 
 
 # ---------------------------------------------------------------- appeals
+@in_official_language
 def appeal_create(*, decision: Decision, actor: AbstractBaseUser, text: str) -> Appeal:
     """A provider appeals a rejection or revocation before the deadline (three weeks)."""
     text = (text or "").strip()
@@ -472,6 +481,7 @@ def appeal_create(*, decision: Decision, actor: AbstractBaseUser, text: str) -> 
     return appeal
 
 
+@in_official_language
 def appeal_decide(*, appeal: Appeal, actor: AbstractBaseUser, outcome: str, reason: str) -> Appeal:
     """Decide an appeal: upheld (the decision stands) or reversed (a rejection goes back to
     review; a revocation is undone and the approval is valid again)."""
