@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from approvals import rules
 from approvals.models import (
@@ -213,12 +214,16 @@ def jobs_overview(schedule: dict) -> list[dict]:
 
 
 def schedule_label(schedule) -> str:
+    """A readable schedule: "daily at 06:00", "every 10 minutes", else the cron fields."""
     hours = getattr(schedule, "_orig_hour", None)
     minutes = getattr(schedule, "_orig_minute", None)
     if hours is None or minutes is None:
         return str(schedule)
-    if str(hours).isdigit() and str(minutes).isdigit():
-        return f"{int(hours):02d}:{int(minutes):02d}"
+    hours, minutes = str(hours), str(minutes)
+    if hours.isdigit() and minutes.isdigit():
+        return _("daily at %(time)s") % {"time": f"{int(hours):02d}:{int(minutes):02d}"}
+    if hours == "*" and minutes.startswith("*/") and minutes[2:].isdigit():
+        return _("every %(n)s minutes") % {"n": minutes[2:]}
     return f"cron {minutes} {hours} {schedule._orig_day_of_month} {schedule._orig_month_of_year} {schedule._orig_day_of_week}"
 
 
