@@ -96,3 +96,12 @@ def test_openapi_schema_is_valid_and_complete(tmp_path):
     paths = yaml.safe_load(out.read_text())["paths"]
     for path in ("/api/v1/obligation", "/api/v1/approvals/rule-check", "/api/v1/providers"):
         assert path in paths
+
+
+def test_english_pages_use_norwegian_date_order():
+    import datetime
+
+    from django.utils import formats, translation
+
+    with translation.override("en"):
+        assert formats.date_format(datetime.date(2026, 11, 26), "SHORT_DATE_FORMAT") == "26.11.2026"
