@@ -21,6 +21,8 @@ from accounts.models import Role, User
 from approvals.documents import minimal_pdf
 from approvals.models import Approval, Decision, DecisionOutcome, DocumentKind, Provider
 from approvals.services import applications as application_services
+from approvals.services.cases import decision_letter_queue
+from approvals.services.numbering import case_number_allocate
 
 from . import services
 
@@ -132,8 +134,15 @@ def _approved(provider: Provider, user: User, handler: User, *, days_left: int) 
         case.approve()
         case.assigned_to = handler
         case.save()
+        received_at = decided_at - datetime.timedelta(days=40)
+        # Numbered in the year it was received, as a real case of that age would be.
+        sequence, case_number = case_number_allocate(year=received_at.year)
         type(case).objects.filter(pk=case.pk).update(
-            received_at=decided_at - datetime.timedelta(days=40), decided_at=decided_at
+            received_at=received_at,
+            decided_at=decided_at,
+            year=received_at.year,
+            sequence=sequence,
+            case_number=case_number,
         )
         decision = Decision.objects.create(
             case=case,
@@ -143,8 +152,10 @@ def _approved(provider: Provider, user: User, handler: User, *, days_left: int) 
             decided_at=decided_at,
             valid_from=valid_from,
             valid_until=valid_until,
+            appeal_deadline=valid_from + datetime.timedelta(days=21),
             assessments=[],
         )
+        decision_letter_queue(decision=decision)  # the letter is made after commit, as in real life
         return Approval.objects.create(
             provider=provider, case=case, decision=decision, valid_from=valid_from, valid_until=valid_until
         )

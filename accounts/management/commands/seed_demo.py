@@ -23,7 +23,7 @@ DEMO_USERS = [
 ]
 
 
-def seed_accounts() -> list[User]:
+def seed_accounts() -> None:
     providers = {}
     for orgnr, name, city, municipality in DEMO_PROVIDERS:
         providers[orgnr], _ = Provider.objects.get_or_create(
@@ -39,7 +39,6 @@ def seed_accounts() -> list[User]:
                 postcode="0155" if city == "Oslo" else "5003",
             ),
         )
-    users = []
     for email, full_name, role, provider_orgnr, enterprise_orgnr in DEMO_USERS:
         user = User.objects.filter(email=email).first()
         if user is None:
@@ -53,8 +52,6 @@ def seed_accounts() -> list[User]:
                 is_staff=role == Role.ADMIN,
                 is_superuser=role == Role.ADMIN,
             )
-        users.append(user)
-    return users
 
 
 class Command(BaseCommand):
@@ -67,11 +64,12 @@ class Command(BaseCommand):
         from lifecycle import demo as lifecycle_demo
 
         with transaction.atomic():
-            users = seed_accounts()
+            seed_accounts()
             enterprises_demo.seed(stdout=self.stdout)
             approvals_demo.seed(stdout=self.stdout)
             inspections_demo.seed(stdout=self.stdout)
             lifecycle_demo.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {DEMO_PASSWORD}):"))
-        for user in users:
-            self.stdout.write(f"  {user.email:<24} {user.get_role_display()}")
+        for user in User.objects.filter(email__endswith="@demo.no").select_related("provider").order_by("id"):
+            where = f" ({user.provider.name})" if user.provider_id else ""
+            self.stdout.write(f"  {user.email:<24} {user.get_role_display()}{where}")
