@@ -140,6 +140,32 @@ def measure_python(port: int, paths: list[str], seconds: float) -> tuple[float, 
     return done / elapsed, errors
 
 
+def _cpu_ticks(pids) -> dict[int, int]:
+    ticks = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks[pid] = int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks
+
+
+def _cpu_used(before: dict[int, int], after: dict[int, int]) -> int:
+    return sum(after[pid] - before[pid] for pid in before if pid in after)
+
+
+def server_pids(master: int, db: str, host: str) -> list[int]:
+    """The gunicorn workers and the PostgreSQL backends serving them (when on this machine)."""
+    workers = [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    backends = subprocess.run(
+        ["psql", "-h", host, "-U", "postgres", "-d", db, "-tAc",
+         f"SELECT pid FROM pg_stat_activity WHERE datname = '{db}' AND pid <> pg_backend_pid()"],
+        capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    return workers + [int(b) for b in backends if b.isdigit()]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -208,13 +234,19 @@ def main():
             "obligation (mixed)": mixed,
         }
         totals: dict[str, list[float]] = {name: [] for name in series}
+        cpu: dict[str, list[float]] = {name: [] for name in series}
         for r in range(args.rounds):
             order = list(series) if r % 2 == 0 else list(reversed(series))
             for name in order:
+                pids = server_pids(server.pid, args.db, args.host)
+                ticks, started = _cpu_ticks(pids), time.monotonic()
                 rps, errors = measure(series[name], args.seconds)
+                requests = rps * (time.monotonic() - started) or 1
+                cpu_ms = _cpu_used(ticks, _cpu_ticks(pids)) / os.sysconf("SC_CLK_TCK") * 1000 / requests
                 totals[name].append(rps)
+                cpu[name].append(cpu_ms)
                 note = f"  ({errors} errors)" if errors else ""
-                print(f"round {r + 1}: {name:<20} {rps:8.0f} req/s{note}", flush=True)
+                print(f"round {r + 1}: {name:<20} {rps:8.0f} req/s  server CPU {cpu_ms:5.2f} ms/req{note}", flush=True)
         ratios = {
             name: statistics.median(v / p for v, p in zip(values, totals["ping"], strict=True))
             for name, values in totals.items()
@@ -227,8 +259,17 @@ def main():
         for name, values in totals.items():
             print(
                 f"  {name:<20} median {statistics.median(values):6.0f} req/s  (min {min(values):.0f}, "
-                f"max {max(values):.0f})   ratio to ping (median of rounds) {ratios[name]:5.2f}"
+                f"max {max(values):.0f})  ratio to ping (median of rounds) {ratios[name]:5.2f}   "
+                f"server CPU {statistics.median(cpu[name]):.2f} ms/req"
             )
+        print(
+            "  capacity by server CPU (ping CPU / endpoint CPU, medians; less sensitive to other load): "
+            + ", ".join(
+                f"{name.split()[-1]} {statistics.median(cpu['ping']) / statistics.median(cpu[name]):.2f}"
+                for name in series
+                if name != "ping"
+            )
+        )
         ok = all(ratios[n] >= 0.7 for n in series if n != "ping")
         print(
             f"orgnr / ping = {ratios['obligation (orgnr)']:.2f}, mixed / ping = {ratios['obligation (mixed)']:.2f}, "
