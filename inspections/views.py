@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,7 +28,7 @@ class ComplianceForm(forms.Form):
 def inspection_list(request):
     q = request.GET.get("q", "").strip()
     page = Paginator(selectors.inspections(q=q), 25).get_page(request.GET.get("page"))
-    return render(request, "inspections/inspection_list.html", {"page": page, "q": q, "query": urlencode({"q": q})})
+    return render(request, "inspections/inspection_list.html", {"page": page, "q": q})
 
 
 @access(Role.INSPECTOR, Role.ADMIN)
@@ -58,7 +57,6 @@ def order_list(request):
             "page": page,
             "status": status,
             "q": q,
-            "query": urlencode({"status": status, "q": q}),
             "statuses": OrderStatus.choices,
         },
     )

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -128,7 +128,6 @@ def followup_list(request):
             "page": page,
             "status": status,
             "q": q,
-            "query": urlencode({"status": status, "q": q}),
             "close_form": FollowUpCloseForm(),
         },
     )
@@ -172,7 +171,6 @@ def jobs(request):
             "page": page,
             "job": job,
             "status": status,
-            "query": urlencode({"job": job, "status": status}),
             "statuses": JobRun.Status.choices,
         },
     )

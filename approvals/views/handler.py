@@ -49,13 +49,7 @@ def case_queue(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page.object_list:
         case.days = selectors.days_in_treatment(case)
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(
-        request,
-        "approvals/handler/queue.html",
-        {"title": _("Case queue"), "form": form, "page": page, "query": params.urlencode()},
-    )
+    return render(request, "approvals/handler/queue.html", {"title": _("Case queue"), "form": form, "page": page})
 
 
 def _actions(case) -> set[str]:
