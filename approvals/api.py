@@ -84,9 +84,8 @@ class StaffSerializer(StrictSerializer):
     disciplines = DisciplinesSerializer(required=False)
 
     def validate(self, attrs):
-        disciplines = attrs.get("disciplines") or {}
-        total = sum(disciplines.values(), Decimal("0"))
-        if total > attrs["fte"]:
+        total = rules.discipline_sum_exceeding(attrs["fte"], attrs.get("disciplines") or {})
+        if total is not None:
             raise serializers.ValidationError(
                 {
                     "disciplines": [

@@ -1,7 +1,7 @@
 """Providers (BHT), their approval applications, cases, decisions and approvals.
 
 Norwegian terms in verbose_name; English in code. Status fields are django-fsm-2 FSMFields
-with protected=True: they change only through transitions in approvals/services.py, each of
+with protected=True: they change only through transitions called by approvals/services/, each of
 which also writes a CaseEvent (who, what, when, why). django-simple-history keeps a row-level
 history of every change underneath.
 """
@@ -206,6 +206,24 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def reinstate(self, *, special: bool = False):
         """An appeal against a revocation is reversed: the approval stands again."""
         return CaseStatus.APPROVED_SPECIAL if special else CaseStatus.APPROVED
+
+
+# The organisation data an application carries (copied from the provider, edited on the form).
+ORGANISATION_FIELDS = (
+    "orgnr",
+    "name",
+    "form",
+    "street_address",
+    "postcode",
+    "city",
+    "municipality_number",
+    "contact_person",
+    "email",
+    "phone",
+)
+# The fields a department has, in the register (Department) and in an application
+# (ApplicationDepartment) alike.
+DEPARTMENT_FIELDS = ("name", "street_address", "postcode", "city", "municipality_number")
 
 
 class ApplicationStatus(models.TextChoices):
@@ -546,6 +564,11 @@ class DecisionLetter(models.Model):
     class Meta:
         verbose_name = _("decision letter")
         verbose_name_plural = _("decision letters")
+
+    @property
+    def download_name(self) -> str:
+        """The letter's file name for the recipient, e.g. vedtak-2026-0001.pdf."""
+        return f"vedtak-{self.decision.case.case_number.replace('/', '-')}.pdf"
 
 
 class ApprovalStatus(models.TextChoices):

@@ -242,11 +242,24 @@ def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}".replace(".", ",") if value else "0"
 
 
+def fte_totals(staff: Sequence[StaffInput]) -> tuple[Decimal, dict[str, Decimal]]:
+    """The roster's total FTE and its FTE per discipline (in DISCIPLINES order), exact."""
+    total = sum((s.fte for s in staff), Decimal("0"))
+    per_discipline = {d: sum((s.disciplines.get(d, Decimal("0")) for s in staff), Decimal("0")) for d in DISCIPLINES}
+    return total, per_discipline
+
+
+def discipline_sum_exceeding(fte: Decimal, disciplines: Mapping[str, Decimal]) -> Decimal | None:
+    """The sum of one person's discipline FTEs when it is more than the person's FTE (which the
+    forms and the API refuse), else None."""
+    total = sum(disciplines.values(), Decimal("0"))
+    return total if total > fte else None
+
+
 def evaluate(data: RuleInput) -> Evaluation:
     """Check the statutory rules and the practice warnings for one application."""
     staff = list(data.staff)
-    total = sum((s.fte for s in staff), Decimal("0"))
-    per_discipline = {d: sum((s.disciplines.get(d, Decimal("0")) for s in staff), Decimal("0")) for d in DISCIPLINES}
+    total, per_discipline = fte_totals(staff)
 
     rules: list[RuleResult] = []
     rules.append(

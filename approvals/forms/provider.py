@@ -16,6 +16,8 @@ from stdnum.no import orgnr as stdnum_orgnr
 from approvals import rules
 from approvals.documents import pdf_check
 from approvals.models import (
+    DEPARTMENT_FIELDS,
+    ORGANISATION_FIELDS,
     Application,
     ApplicationDepartment,
     DocumentKind,
@@ -37,9 +39,7 @@ REQUIRED = _("This field is required.")
 
 def fte_display(value: Decimal | None) -> str:
     """An FTE as the form shows it: a percentage with a comma, e.g. "30 %" or "33,3 %"."""
-    if value is None:
-        return ""
-    if not value:
+    if not value:  # None or zero: an empty field
         return ""
     percent = (value * 100).normalize()
     return f"{percent:f}".replace(".", ",") + " %"
@@ -71,18 +71,7 @@ class FTEField(forms.CharField):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Application
-        fields = [
-            "orgnr",
-            "name",
-            "form",
-            "street_address",
-            "postcode",
-            "city",
-            "municipality_number",
-            "contact_person",
-            "email",
-            "phone",
-        ]
+        fields = list(ORGANISATION_FIELDS)
         error_messages = {
             "name": {"required": _("Enter the organisation's name.")},
             "orgnr": {"required": _("Enter the organisation number (nine digits).")},
@@ -126,7 +115,7 @@ class DepartmentForm(forms.Form):
 
     @staticmethod
     def initial_from(dep: ApplicationDepartment) -> dict:
-        return {f: getattr(dep, f) for f in ("name", "street_address", "postcode", "city", "municipality_number")}
+        return {f: getattr(dep, f) for f in DEPARTMENT_FIELDS}
 
     def row(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "DELETE"}
@@ -193,8 +182,8 @@ class StaffForm(forms.Form):
         fte = data.get("fte")
         disciplines = [data.get(f) for f in self.DISCIPLINE_FIELDS.values()]
         if fte is not None and all(d is not None for d in disciplines):
-            total = sum(disciplines, Decimal("0"))
-            if total > fte:
+            total = rules.discipline_sum_exceeding(fte, dict(zip(self.DISCIPLINE_FIELDS, disciplines, strict=True)))
+            if total is not None:
                 raise forms.ValidationError(
                     _("The FTE per discipline add up to %(sum)s, more than the person's FTE in the BHT (%(fte)s).")
                     % {"sum": fte_display(total), "fte": fte_display(fte)},

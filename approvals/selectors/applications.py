@@ -88,7 +88,7 @@ def provider_open_draft(*, provider_id: int) -> Application | None:
     return Application.objects.filter(provider_id=provider_id, status=ApplicationStatus.DRAFT).order_by("-id").first()
 
 
-def _staff_input(s: StaffMember) -> rules.StaffInput:
+def staff_input(s: StaffMember) -> rules.StaffInput:
     return rules.StaffInput(
         name=s.name,
         fte=s.fte,
@@ -129,7 +129,7 @@ def other_fte_by_hpr(*, hpr_numbers, exclude_provider_id: int | None) -> dict[st
 def application_rule_input(*, application: Application) -> rules.RuleInput:
     """The rule engine's input for a saved application (staff, documents, and the FTE other
     providers already count for the same HPR numbers)."""
-    staff = [_staff_input(s) for s in application.staff.all()]
+    staff = [staff_input(s) for s in application.staff.all()]
     kinds = {d.kind for d in application.documents.all()}
     return rules.RuleInput(
         staff=staff,

@@ -1,12 +1,10 @@
-"""Reads for the case handler's side: the case queue, the case page, the requirements that a
-decision assesses one by one, and the rule evaluation of an application version."""
+"""Reads for the case handler's side: the case queue, the case page and the requirements that a
+decision assesses one by one (the rule evaluation is approvals.selectors.applications.application_evaluate)."""
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -26,8 +24,8 @@ from approvals.models import (
     CaseStatus,
     Decision,
     DecisionOutcome,
-    StaffMember,
 )
+from approvals.selectors.applications import application_evaluate, staff_input
 
 DECIDED_STATUSES = (
     CaseStatus.APPROVED,
@@ -94,59 +92,6 @@ REQUIREMENTS: tuple[Requirement, ...] = (
 REQUIREMENTS_BY_ID = {r.id: r for r in REQUIREMENTS}
 
 
-# ---------------------------------------------------------------- rule evaluation
-def _evaluate_locally(application: Application) -> rules.Evaluation:
-    """rules.evaluate on the stored roster and documents, with the FTE the same people
-    (by HPR number) have in other providers' latest submitted applications."""
-    staff = list(application.staff.all())
-    hprs = {s.hpr_number for s in staff if s.hpr_number}
-    other: dict[str, Decimal] = defaultdict(Decimal)
-    if hprs:
-        rows = (
-            StaffMember.objects.filter(hpr_number__in=hprs, application__status=ApplicationStatus.SUBMITTED)
-            .exclude(application__provider_id=application.provider_id)
-            .values_list("application__provider_id", "application_id", "hpr_number", "fte")
-        )
-        latest: dict[int, int] = {}
-        for provider_id, app_id, _hpr, _fte in rows:
-            latest[provider_id] = max(latest.get(provider_id, 0), app_id)
-        for provider_id, app_id, hpr, fte in rows:
-            if latest[provider_id] == app_id:
-                other[hpr] += fte
-    kinds = {d.kind for d in application.documents.all()}
-    return rules.evaluate(
-        rules.RuleInput(
-            staff=[
-                rules.StaffInput(
-                    name=s.name,
-                    fte=s.fte,
-                    employment=s.employment,
-                    training_completed=s.training_completed_on is not None,
-                    hpr_number=s.hpr_number or None,
-                    disciplines=s.discipline_fte(),
-                )
-                for s in staff
-            ],
-            documents={k: True for k in kinds},
-            other_fte_by_hpr=dict(other),
-        )
-    )
-
-
-def application_evaluation(*, application: Application) -> rules.Evaluation:
-    """Rule results and warnings (incl. the cross-provider FTE warning) for one version.
-    Uses the provider side's selector when it exists, else evaluates here."""
-    try:
-        from approvals.selectors.applications import application_evaluate
-    except ImportError:
-        application_evaluate = None
-    if application_evaluate is not None:
-        result = application_evaluate(application=application)
-        if hasattr(result, "rules") and hasattr(result, "warnings"):
-            return result
-    return _evaluate_locally(application)
-
-
 def assessments_prefill(*, evaluation: rules.Evaluation | None) -> list[dict]:
     """One entry per requirement, pre-filled from the rule results (Norwegian text, as in
     the letter): met when every rule behind it passed."""
@@ -169,12 +114,12 @@ def assessments_prefill(*, evaluation: rules.Evaluation | None) -> list[dict]:
 def staff_fte_table(*, application: Application | None) -> dict:
     """The facts for the letter and case page: staff with FTE per discipline, and totals."""
     staff = list(application.staff.all()) if application else []
-    totals = {d: sum((s.discipline_fte()[d] for s in staff), Decimal("0")) for d in rules.DISCIPLINES}
+    total_fte, totals = rules.fte_totals([staff_input(s) for s in staff])
     return {
         "staff": staff,
         "disciplines": [(d, rules.DISCIPLINE_NAMES[d]) for d in rules.DISCIPLINES],
         "totals": totals,
-        "total_fte": sum((s.fte for s in staff), Decimal("0")),
+        "total_fte": total_fte,
     }
 
 
@@ -266,7 +211,7 @@ def case_page_data(*, case: Case) -> dict:
     """Everything the case page shows besides the forms."""
     applications = case_applications(case=case)
     current = applications[0] if applications else None
-    evaluation = application_evaluation(application=current) if current else None
+    evaluation = application_evaluate(application=current) if current else None
     decisions = list(
         Decision.objects.filter(case=case)
         .select_related("decided_by", "letter", "approval")

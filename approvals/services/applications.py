@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from approvals import rules
 from approvals.documents import pdf_check
 from approvals.models import (
+    DEPARTMENT_FIELDS,
+    ORGANISATION_FIELDS,
     Application,
     ApplicationDepartment,
     ApplicationDocument,
@@ -36,23 +38,12 @@ from approvals.models import (
     StaffMember,
 )
 from approvals.selectors.applications import REQUIRED_DOCUMENT_KINDS, application_evaluate
+from approvals.services.cases import case_supplement
 from approvals.services.events import case_event_record
 from approvals.services.numbering import case_number_allocate
 
 logger = logging.getLogger(__name__)
 
-ORGANISATION_FIELDS = (
-    "orgnr",
-    "name",
-    "form",
-    "street_address",
-    "postcode",
-    "city",
-    "municipality_number",
-    "contact_person",
-    "email",
-    "phone",
-)
 REQUIRED_ORGANISATION_FIELDS = (
     "orgnr",
     "name",
@@ -64,7 +55,6 @@ REQUIRED_ORGANISATION_FIELDS = (
     "email",
     "phone",
 )
-DEPARTMENT_FIELDS = ("name", "street_address", "postcode", "city", "municipality_number")
 STAFF_FIELDS = (
     "name",
     "profession",
@@ -308,10 +298,6 @@ def application_submit(*, application: Application, actor: AbstractBaseUser) -> 
         application.submit()
         application.save()
         if supplement:
-            try:
-                from approvals.services.cases import case_supplement
-            except ImportError as exc:  # the handler's side not built yet
-                raise NotImplementedError("approvals.services.cases.case_supplement is not available") from exc
             case_supplement(case=case, application=application, actor=actor)
         else:
             with translation.override(settings.LANGUAGE_CODE):  # the case record is in Norwegian

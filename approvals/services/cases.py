@@ -34,7 +34,8 @@ from approvals.models import (
     DecisionLetter,
     DecisionOutcome,
 )
-from approvals.selectors.cases import REQUIREMENTS_BY_ID, application_evaluation
+from approvals.selectors.applications import application_evaluate
+from approvals.selectors.cases import REQUIREMENTS_BY_ID
 from approvals.services.events import case_event_record, in_official_language
 
 logger = logging.getLogger(__name__)
@@ -170,7 +171,7 @@ def case_supplement(*, case: Case, application: Application, actor: AbstractBase
         if application.case_id != case.pk:
             raise CaseActionRefused(_("The application does not belong to this case."))
         _step(case, "supplement", _("Supplement"))
-        evaluation = application_evaluation(application=application)
+        evaluation = application_evaluate(application=application)
         case.failed_rule_count = len(evaluation.failed)
         case.warning_count = len(evaluation.warnings)
         case.information_request = ""
@@ -502,7 +503,7 @@ def appeal_decide(*, appeal: Appeal, actor: AbstractBaseUser, outcome: str, reas
                 case.decided_at = None
                 _save(case, "decided_at")
             else:
-                approval = Approval.objects.select_for_update().filter(decision__case=case).order_by("-id").first()
+                approval = _current_approval(case)
                 _step(case, "reinstate", _("Reverse"), special=bool(approval and approval.special_case))
                 _save(case)
                 if approval is not None and can_proceed(approval.reinstate):

@@ -42,12 +42,18 @@ def _panel_context(evaluation: rules.Evaluation, *, left_out: int = 0) -> dict:
     return {
         "evaluation": evaluation,
         "left_out": left_out,
+        # (discipline, names, FTE, passed): passed is the rule's verdict, None for a discipline
+        # without a minimum (systematic HSE)
         "discipline_rows": [
-            (d, rules.DISCIPLINE_NAMES[d], evaluation.discipline_fte[d], d in rules.MINIMUM_DISCIPLINES)
+            (
+                d,
+                rules.DISCIPLINE_NAMES[d],
+                evaluation.discipline_fte[d],
+                evaluation.rule(f"{d}_fte").passed if d in rules.MINIMUM_DISCIPLINES else None,
+            )
             for d in rules.DISCIPLINES
         ],
-        "minimum": rules.DISCIPLINE_FTE_MIN,
-        "total_minimum": rules.TOTAL_FTE_MIN,
+        "total_passed": evaluation.rule("total_fte").passed,
     }
 
 
