@@ -14,7 +14,7 @@ from celery import shared_task
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.models import CaseEvent, DecisionLetter, OutboxStatus
@@ -56,8 +56,7 @@ def decision_letter_generate(decision_id: int) -> str:
                 return "already done"
             if not letter.pdf:
                 rendered = letter_render(decision=letter.decision)
-                number = letter.decision.case.case_number.replace("/", "-")
-                letter.pdf.save(f"vedtak-{number}.pdf", ContentFile(rendered.pdf), save=False)
+                letter.pdf.save(letter.download_name, ContentFile(rendered.pdf), save=False)
                 letter.pages = rendered.pages
                 letter.generated_at = timezone.now()
                 letter.attempts += 1
@@ -71,26 +70,23 @@ def decision_letter_generate(decision_id: int) -> str:
             decision = letter.decision
             case = decision.case
             if recipients and letter.emailed_at is None:
-                with translation.override("nb"):
-                    message = EmailMessage(
-                        subject=_("Decision in case %(number)s – %(provider)s")
-                        % {"number": case.case_number, "provider": case.provider.name},
-                        body=_(
-                            "Attached is the decision in case %(number)s from Arbeidstilsynet.\n\n"
-                            "The appeal deadline is three weeks from when you received the decision (%(date)s).\n"
-                            "The decision is also in BHT-portalen."
-                        )
-                        % {"number": case.case_number, "date": f"{decision.appeal_deadline:%d.%m.%Y}"},
-                        to=recipients,
+                message = EmailMessage(
+                    subject=_("Decision in case %(number)s – %(provider)s")
+                    % {"number": case.case_number, "provider": case.provider.name},
+                    body=_(
+                        "Attached is the decision in case %(number)s from Arbeidstilsynet.\n\n"
+                        "The appeal deadline is three weeks from when you received the decision (%(date)s).\n"
+                        "The decision is also in BHT-portalen."
                     )
-                    letter.pdf.open("rb")
-                    try:
-                        message.attach(
-                            f"vedtak-{case.case_number.replace('/', '-')}.pdf", letter.pdf.read(), "application/pdf"
-                        )
-                    finally:
-                        letter.pdf.close()
-                    message.send()
+                    % {"number": case.case_number, "date": f"{decision.appeal_deadline:%d.%m.%Y}"},
+                    to=recipients,
+                )
+                letter.pdf.open("rb")
+                try:
+                    message.attach(letter.download_name, letter.pdf.read(), "application/pdf")
+                finally:
+                    letter.pdf.close()
+                message.send()
                 letter.emailed_at = timezone.now()
             letter.status = OutboxStatus.DONE
             letter.last_error = ""

@@ -248,8 +248,7 @@ def letter_download(request, pk: int):
         handle = letter.pdf.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    filename = f"vedtak-{decision.case.case_number.replace('/', '-')}.pdf"
-    response = FileResponse(handle, content_type="application/pdf", as_attachment=True, filename=filename)
+    response = FileResponse(handle, content_type="application/pdf", as_attachment=True, filename=letter.download_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
