@@ -1,10 +1,6 @@
-"""Header navigation that fits the user's role.
+"""Header navigation that fits the user's role. Items name URL patterns (all must resolve)."""
 
-Items name URL patterns; an item whose URL does not resolve (its app not built yet) is left
-out, so apps can add pages without touching this file's callers.
-"""
-
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role
@@ -45,10 +41,7 @@ ROLE_ITEMS = {
 def _resolve(items, current_path):
     resolved = []
     for name, label in items:
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue
+        url = reverse(name)
         active = current_path == url or (url != "/" and current_path.startswith(url) and name != "accounts:start")
         resolved.append({"url": url, "label": label, "active": active})
     return resolved

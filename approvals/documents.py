@@ -109,7 +109,6 @@ def pdf_check(uploaded) -> CheckedPdf:
     """Read and check an uploaded file; return its bytes, size and SHA-256, or raise
     ValidationError with the reason."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     content = _read(uploaded)
     if not content:
@@ -130,7 +129,7 @@ def pdf_check(uploaded) -> CheckedPdf:
         active = _structure_is_active(reader)
     except ValidationError:
         raise
-    except (PdfReadError, Exception) as exc:  # noqa: BLE001 - any parse failure is a broken PDF
+    except Exception as exc:  # noqa: BLE001 - any parse failure (PdfReadError or other) is a broken PDF
         logger.info("PDF refused as unreadable: %s", exc)
         raise ValidationError(_("The PDF cannot be read (the file is damaged or not a real PDF)."), code="broken")
     if pages < 1:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import PUBLIC, access
 from accounts.models import Role
+from approvals.selectors.register import providers_approved_in_county
 
 from . import obligation
 from .forms import DispensationForm, ObligationQueryForm
@@ -20,17 +21,6 @@ from .models import Enterprise
 from .orgnr import OrgnrError, looks_like_orgnr, parse_orgnr
 from .selectors import UnknownCode, dispensation_list, enterprise_search, obligation_for_code, obligation_for_orgnr
 from .services import dispensation_create
-
-
-def approved_providers_near(county_number: str, limit: int = 5) -> list:
-    """A few approved providers in the county (the register is another part of the portal)."""
-    if not county_number:
-        return []
-    try:
-        from approvals.selectors.register import providers_approved_on
-    except ImportError:  # pragma: no cover - the register is part of the project
-        return []
-    return list(providers_approved_on(county_number=county_number)[:limit])
 
 
 def _day(raw: str | None) -> tuple[datetime.date, str]:
@@ -78,7 +68,7 @@ def obligation_check(request):
                     ) % {"orgnr": number}
                 else:
                     context["answer"] = answer
-                    context["providers"] = approved_providers_near(answer.county_number)
+                    context["providers"] = providers_approved_in_county(county_number=answer.county_number)
         elif len(q) >= 2:
             context["kind"] = "name"
             page = Paginator(enterprise_search(q), 20).get_page(request.GET.get("page"))

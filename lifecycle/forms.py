@@ -14,7 +14,7 @@ from approvals.forms.provider import (
     four_digits,
     fte_display,
 )
-from approvals.models import StaffMember
+from approvals.models import DEPARTMENT_FIELDS, StaffMember
 
 
 class ContactForm(forms.Form):
@@ -52,7 +52,7 @@ def department_initial(departments) -> list[dict]:
     return [
         {
             "id": d.pk,
-            **{f: getattr(d, f) for f in ("name", "street_address", "postcode", "city", "municipality_number")},
+            **{f: getattr(d, f) for f in DEPARTMENT_FIELDS},
         }
         for d in departments
     ]

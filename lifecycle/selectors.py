@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
 from approvals import rules
 from approvals.models import (
     Application,
@@ -130,7 +131,7 @@ def provider_notices(*, provider_id: int, limit: int = 10) -> list[ProviderNotic
 
 def change_notice_for_user(*, user, pk: int) -> ChangeNotice:
     qs = ChangeNotice.objects.select_related("approval", "provider", "submitted_by", "approval__case")
-    if user.role == "provider":
+    if user.role == Role.PROVIDER:
         qs = qs.filter(provider_id=user.provider_id)
     try:
         return qs.select_related("followup_task").get(pk=pk)

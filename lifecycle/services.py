@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from approvals import rules
 from approvals.models import (
+    DEPARTMENT_FIELDS,
     Application,
     ApplicationDepartment,
     ApplicationDocument,
@@ -298,29 +299,15 @@ def application_renewal_start(*, approval: Approval, actor: User) -> Application
             email=provider.email,
             phone=provider.phone,
         )
+        # The register's departments; the approved application's if the register has none.
         departments = list(provider.departments.all())
-        if departments:
-            dept_rows = [
-                ApplicationDepartment(
-                    application=application,
-                    carried_over=True,
-                    **{f: getattr(d, f) for f in ("name", "street_address", "postcode", "city", "municipality_number")},
-                )
-                for d in departments
-            ]
-        elif source is not None:
-            dept_rows = [
-                ApplicationDepartment(
-                    application=application,
-                    carried_over=True,
-                    **{f: getattr(d, f) for f in ("name", "street_address", "postcode", "city", "municipality_number")},
-                )
-                for d in source.departments.all()
-            ]
-        else:
-            dept_rows = []
-        for row in dept_rows:
-            row.save()  # save() (not bulk_create) so django-simple-history records them
+        if not departments and source is not None:
+            departments = list(source.departments.all())
+        for d in departments:
+            # save() (not bulk_create) so django-simple-history records them
+            ApplicationDepartment(
+                application=application, carried_over=True, **{f: getattr(d, f) for f in DEPARTMENT_FIELDS}
+            ).save()
         for s in selectors.approval_current_roster(approval):
             StaffMember.objects.create(
                 application=application,
@@ -360,7 +347,6 @@ def application_renewal_start(*, approval: Approval, actor: User) -> Application
 
 # ---------------------------------------------------------------- change notices
 CONTACT_FIELDS = ("contact_person", "email", "phone", "street_address", "postcode", "city", "municipality_number")
-DEPARTMENT_FIELDS = ("name", "street_address", "postcode", "city", "municipality_number")
 STAFF_KEYS = ("name", "profession", "hpr_number", "fte", "employment", "training_completed_on", "disciplines")
 
 

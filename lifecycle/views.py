@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,13 +29,6 @@ from .forms import (
 from .models import FollowUpTask, JobRun
 
 
-def _application_edit_url(application) -> str:
-    try:
-        return reverse("approvals:application_edit", kwargs={"pk": application.pk})
-    except NoReverseMatch:
-        return reverse("approvals:application_list")
-
-
 # ---------------------------------------------------------------- provider
 @access(Role.PROVIDER)
 @require_POST
@@ -52,7 +45,7 @@ def renewal_start(request, approval_pk):
             "Your renewal application is pre-filled from your last approval. Check it, change what is new and submit it."
         ),
     )
-    return redirect(_application_edit_url(application))
+    return redirect("approvals:application_edit", pk=application.pk)
 
 
 def _change_forms(provider, approval, data=None):

@@ -34,3 +34,10 @@ def providers_approved_on(
         Prefetch("departments", queryset=Department.objects.order_by("name")),
         Prefetch("approvals", queryset=valid.order_by("-valid_until"), to_attr="valid_approvals"),
     ).order_by("name")
+
+
+def providers_approved_in_county(*, county_number: str, limit: int = 5) -> list[Provider]:
+    """A few providers approved today in a county (for the obligation answer); none without a county."""
+    if not county_number:
+        return []
+    return list(providers_approved_on(county_number=county_number)[:limit])

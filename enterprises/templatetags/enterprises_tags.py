@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 
+from approvals.selectors.register import providers_approved_in_county
 from enterprises import obligation
 from enterprises.models import Enterprise
 
@@ -11,7 +12,6 @@ register = template.Library()
 def own_obligation_answer(user) -> dict:
     """The obligation answer for the signed-in enterprise user's own enterprise."""
     from enterprises.selectors import obligation_for_orgnr
-    from enterprises.views import approved_providers_near
 
     orgnr = getattr(user, "enterprise_orgnr", "")
     if not orgnr:
@@ -20,4 +20,4 @@ def own_obligation_answer(user) -> dict:
         answer = obligation_for_orgnr(orgnr, day=timezone.localdate())
     except (Enterprise.DoesNotExist, obligation.NoListInForce):
         return {}
-    return {"answer": answer, "providers": approved_providers_near(answer.county_number)}
+    return {"answer": answer, "providers": providers_approved_in_county(county_number=answer.county_number)}
