@@ -237,6 +237,9 @@ def application_documents(request, pk):
                 )
             except ValidationError as exc:
                 form.add_error("file", exc)
+            except services.ApplicationFrozen as exc:  # submitted meanwhile (another tab)
+                messages.error(request, str(exc))
+                return redirect("approvals:application_detail", pk=application.pk)
             else:
                 messages.success(
                     request,
@@ -312,13 +315,13 @@ def application_submit(request, pk):
     problems = []
     status = 200
     if request.method == "POST" and form.is_valid():
-        application = services.application_declare(
-            application=application,
-            declaration_accepted=form.cleaned_data["declaration_accepted"],
-            special_case_requested=form.cleaned_data["special_case_requested"],
-            special_case_explanation=form.cleaned_data["special_case_explanation"],
-        )
         try:
+            application = services.application_declare(
+                application=application,
+                declaration_accepted=form.cleaned_data["declaration_accepted"],
+                special_case_requested=form.cleaned_data["special_case_requested"],
+                special_case_explanation=form.cleaned_data["special_case_explanation"],
+            )
             services.application_submit(application=application, actor=request.user)
         except services.ApplicationIncomplete as exc:
             problems = exc.messages
