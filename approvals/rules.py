@@ -49,6 +49,11 @@ DOCUMENT_RULES = {
 }
 
 
+def in_language(message_nb: str, message_en: str) -> str:
+    """The message in the active language: English on English pages, else bokmål."""
+    return message_en if (get_language() or "nb").startswith("en") else message_nb
+
+
 class FTEError(ValueError):
     """An FTE value that cannot be read; `message_nb`/`message_en` say why."""
 
@@ -59,7 +64,7 @@ class FTEError(ValueError):
 
     @property
     def message(self) -> str:
-        return self.message_en if (get_language() or "nb").startswith("en") else self.message_nb
+        return in_language(self.message_nb, self.message_en)
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
@@ -172,7 +177,7 @@ class RuleResult:
 
     @property
     def message(self) -> str:
-        return self.message_en if (get_language() or "nb").startswith("en") else self.message_nb
+        return in_language(self.message_nb, self.message_en)
 
 
 @dataclass(frozen=True)
@@ -184,7 +189,7 @@ class RuleWarning:
 
     @property
     def message(self) -> str:
-        return self.message_en if (get_language() or "nb").startswith("en") else self.message_nb
+        return in_language(self.message_nb, self.message_en)
 
 
 @dataclass(frozen=True)

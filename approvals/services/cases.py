@@ -25,6 +25,7 @@ from accounts.models import Role
 from approvals.models import (
     Appeal,
     Application,
+    ApplicationStatus,
     Approval,
     Case,
     CaseEvent,
@@ -84,6 +85,7 @@ def _provider_recipients(case: Case) -> list[str]:
 
 
 def _mail_on_commit(subject: str, body: str, recipients: list[str]) -> None:
+    recipients = [r for r in recipients if r]  # e.g. an assigned handler without an address
     if not recipients:
         return
     transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True))
@@ -183,7 +185,7 @@ def case_supplement(*, case: Case, application: Application, actor: AbstractBase
             message=_("Version %(version)s submitted.") % {"version": application.version},
             data={"application_id": application.pk, "version": application.version},
         )
-        if case.assigned_to_id and case.assigned_to.email:
+        if case.assigned_to_id:
             _mail_on_commit(
                 _("Case %(number)s: the provider has supplemented") % {"number": case.case_number},
                 _("%(provider)s has supplemented the application in case %(number)s.")
@@ -318,10 +320,9 @@ def case_decide(
         now = timezone.now()
         case.decided_at = now
         _save(case, "decided_at")
-        application = case.applications.filter(status="submitted").order_by("-version").first()
         decision = Decision.objects.create(
             case=case,
-            application=application,
+            application=_latest_submitted(case),
             outcome=outcome,
             decided_by=actor,
             decided_at=now,
@@ -352,6 +353,11 @@ def case_decide(
 
 
 # ---------------------------------------------------------------- revocation
+def _latest_submitted(case: Case) -> Application | None:
+    """The version a decision is about: the case's latest submitted application."""
+    return case.applications.filter(status=ApplicationStatus.SUBMITTED).order_by("-version").first()
+
+
 def _current_approval(case: Case) -> Approval | None:
     return Approval.objects.select_for_update().filter(case=case).order_by("-valid_from", "-id").first()
 
@@ -413,7 +419,7 @@ def case_revoke(*, case: Case, actor: AbstractBaseUser, assessments: list[dict],
             approval.save(update_fields=["status", "ended_at"])
         decision = Decision.objects.create(
             case=case,
-            application=case.applications.filter(status="submitted").order_by("-version").first(),
+            application=_latest_submitted(case),
             outcome=DecisionOutcome.REVOKED,
             decided_by=actor,
             decided_at=now,

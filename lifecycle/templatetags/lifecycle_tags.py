@@ -2,7 +2,8 @@
 start page, the case page): they load their own data through the selectors."""
 
 from django import template
-from django.utils.translation import get_language
+
+from approvals import rules
 
 from .. import selectors
 
@@ -31,4 +32,4 @@ def case_lifecycle(context, case):
 @register.simple_tag
 def rule_message(rule: dict) -> str:
     """A stored rule result (dict) in the current language."""
-    return rule.get("message_en" if (get_language() or "nb").startswith("en") else "message_nb", "")
+    return rules.in_language(rule.get("message_nb", ""), rule.get("message_en", ""))
