@@ -59,8 +59,7 @@ def decision_letter_generate(decision_id: int) -> str:
                 letter.pdf.save(letter.download_name, ContentFile(rendered.pdf), save=False)
                 letter.pages = rendered.pages
                 letter.generated_at = timezone.now()
-                letter.attempts += 1
-                letter.save(update_fields=["pdf", "pages", "generated_at", "attempts"])
+                letter.save(update_fields=["pdf", "pages", "generated_at"])
         # 2. The e-mail, once: sent under the lock, marked sent in the same transaction.
         with transaction.atomic():
             letter = _locked(decision_id)

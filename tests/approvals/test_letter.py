@@ -131,7 +131,27 @@ def test_failed_rendering_is_recorded_and_retried(case_handler, monkeypatch, dja
     assert decision_letters_sweep() == 1
     letter.refresh_from_db()
     assert letter.status == OutboxStatus.DONE and letter.last_error == ""
+    assert letter.attempts == 1  # only failures count towards MAX_ATTEMPTS
     assert len(mail.outbox) == 1
+
+
+def test_letter_gives_up_after_max_failed_attempts(case_handler, monkeypatch, django_capture_on_commit_callbacks):
+    import approvals.letters
+    from approvals.tasks import MAX_ATTEMPTS
+
+    monkeypatch.setattr(approvals.letters, "letter_render", lambda **kw: (_ for _ in ()).throw(RuntimeError("down")))
+    case = CaseFactory(status="in_review")
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = case_decide(
+            case=case, actor=case_handler, outcome="approved", assessments=assessments_prefill(evaluation=None)
+        )
+    for _ in range(MAX_ATTEMPTS - 1):
+        assert DecisionLetter.objects.get(decision=decision).status == OutboxStatus.PENDING
+        decision_letters_sweep()
+    letter = DecisionLetter.objects.get(decision=decision)
+    assert letter.attempts == MAX_ATTEMPTS
+    assert letter.status == OutboxStatus.FAILED  # shown to operators; the sweep stops retrying it
+    assert decision_letters_sweep() == 0
 
 
 def test_rejection_letter_states_reasons(case_handler, django_capture_on_commit_callbacks):
