@@ -228,8 +228,11 @@ def document_remove(*, document: ApplicationDocument, actor: AbstractBaseUser | 
 
 
 # ---------------------------------------------------------------- submission
-def application_problems(*, application: Application, evaluation: rules.Evaluation | None = None) -> list[str]:
-    """What stops submission, as sentences for the user (empty when it can be submitted)."""
+def application_problems(
+    *, application: Application, evaluation: rules.Evaluation | None = None, include_declaration: bool = True
+) -> list[str]:
+    """What stops submission, as sentences for the user (empty when it can be submitted).
+    `include_declaration=False` leaves out the declaration, for the page where it is ticked."""
     evaluation = evaluation or application_evaluate(application=application)
     problems = []
     missing_fields = [
@@ -256,7 +259,7 @@ def application_problems(*, application: Application, evaluation: rules.Evaluati
                 "and explain the cooperation that covers what is missing."
             )
         )
-    if not application.declaration_accepted:
+    if include_declaration and not application.declaration_accepted:
         problems.append(_("Confirm the declaration."))
     return problems
 

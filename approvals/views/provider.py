@@ -336,9 +336,10 @@ def application_submit(request, pk):
     application = selectors.application_detail_for_user(user=request.user, pk=application.pk)
     evaluation = selectors.application_evaluate(application=application)
     if not problems and request.method == "GET":
-        problems = services.application_problems(application=application, evaluation=evaluation)
         # the declaration is ticked on this page: no need to list it before it is shown
-        problems = [p for p in problems if p != _("Confirm the declaration.")]
+        problems = services.application_problems(
+            application=application, evaluation=evaluation, include_declaration=False
+        )
     return render(
         request,
         "approvals/provider/application_submit.html",
