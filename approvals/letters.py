@@ -8,6 +8,9 @@ folder, so rendering never touches the network.
 
 from __future__ import annotations
 
+import gc
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,9 +86,48 @@ def letter_html(*, decision: Decision) -> str:
         return render_to_string("approvals/letters/decision.html", letter_context(decision=decision))
 
 
-def letter_render(*, decision: Decision) -> RenderedLetter:
-    """Render the decision letter; returns the PDF bytes and the page count."""
-    html = HTML(string=letter_html(decision=decision), url_fetcher=LocalFontFetcher(), base_url=FONT_DIR.as_uri())
-    document = html.render(font_config=FontConfiguration(), pdf_variant=PDF_VARIANT)
+_local = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """One font configuration per thread, kept for the worker's life: Fontconfig's set-up and
+    the @font-face files (always the same local DejaVu files) are loaded once, not per letter."""
+    font_config = getattr(_local, "font_config", None)
+    if font_config is None:
+        font_config = _local.font_config = FontConfiguration()
+    return font_config
+
+
+@contextmanager
+def _young_garbage_collected_after():
+    """WeasyPrint builds some 100,000 short-lived objects with reference cycles (box trees)
+    per letter, so Python's cyclic garbage collector runs during rendering, including full
+    collections that walk every object of the process (~0.1 s per letter, a fifth of the
+    time). Instead: no collection while rendering, then one collection of the young
+    generation, which frees the same garbage (the letter's objects are all young) without
+    walking the old objects again."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
+
+
+def _render(source: str) -> RenderedLetter:
+    html = HTML(string=source, url_fetcher=LocalFontFetcher(), base_url=FONT_DIR.as_uri())
+    document = html.render(font_config=_font_config(), pdf_variant=PDF_VARIANT)
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
     return RenderedLetter(pdf=pdf, pages=len(document.pages))
+
+
+def letter_render(*, decision: Decision) -> RenderedLetter:
+    """Render the decision letter; returns the PDF bytes and the page count."""
+    source = letter_html(decision=decision)
+    with _young_garbage_collected_after():
+        # In a function of its own, so that the document is unreferenced (garbage) when the
+        # young generation is collected.
+        return _render(source)
