@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db import InterfaceError, OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -178,22 +178,22 @@ def _bundle_sql() -> str:
 _PREPARED_NAME = "enterprises_obligation_bundle"
 
 
-def _execute_bundle(orgnr: str):
+def _execute_bundle(db, orgnr: str):
     """Run the bundle query as a server-side prepared statement: PostgreSQL plans it once per
     connection instead of once per request (planning the three sub-selects costs more than
     executing them). The PREPARE is per-connection set-up, like Django's own connection
     initialisation, so it goes through the driver's cursor and is not counted as a query."""
-    with connection.cursor() as cursor:
-        raw = connection.connection
-        if getattr(connection, "_enterprise_bundle_prepared_on", None) is not raw:
+    with db.cursor() as cursor:
+        raw = db.connection
+        if getattr(db, "_enterprise_bundle_prepared_on", None) is not raw:
             with raw.cursor() as setup:
                 setup.execute(f"PREPARE {_PREPARED_NAME} (varchar) AS " + _bundle_sql().replace("%s", "$1"))
-            connection._enterprise_bundle_prepared_on = raw
+            db._enterprise_bundle_prepared_on = raw
         cursor.execute(f"EXECUTE {_PREPARED_NAME} (%s)", [orgnr])
         return cursor.fetchone()
 
 
-def _bundle_row(orgnr: str):
+def _bundle_row(db, orgnr: str):
     """One round trip to the database, also on a connection kept from an earlier request.
 
     With CONN_HEALTH_CHECKS Django first checks a reused connection with its own `SELECT 1`
@@ -203,20 +203,15 @@ def _bundle_row(orgnr: str):
     still never fails a request. Inside a transaction this is not possible (and Django's own
     check does not run there either), so the query just runs.
     """
-    if (
-        connection.connection is not None
-        and connection.health_check_enabled
-        and not connection.health_check_done
-        and not connection.in_atomic_block
-    ):
-        connection.health_check_done = True
+    if db.connection is not None and db.health_check_enabled and not db.health_check_done and not db.in_atomic_block:
+        db.health_check_done = True
         try:
-            return _execute_bundle(orgnr)
+            return _execute_bundle(db, orgnr)
         except (OperationalError, InterfaceError):
-            if connection.is_usable():
+            if db.is_usable():
                 raise  # the connection is fine: a real error
-            connection.close()
-    return _execute_bundle(orgnr)
+            db.close()
+    return _execute_bundle(db, orgnr)
 
 
 class _SubUnitRow(NamedTuple):
@@ -231,7 +226,8 @@ class _SubUnitRow(NamedTuple):
 def _enterprise_bundle(orgnr: str) -> tuple[Enterprise, list[_SubUnitRow], list[Dispensation]]:
     """The enterprise with its open sub-units and its dispensations. One query on PostgreSQL
     (JSON sub-selects; this is the hot path of the API), three elsewhere."""
-    if connection.vendor != "postgresql":
+    db = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` goes through a context-local lookup
+    if db.vendor != "postgresql":
         enterprise = Enterprise.objects.get(orgnr=orgnr)
         subs = [
             _SubUnitRow(s.orgnr, s.name, s.municipality_name, s.codes)
@@ -240,11 +236,11 @@ def _enterprise_bundle(orgnr: str) -> tuple[Enterprise, list[_SubUnitRow], list[
         return enterprise, subs, list(Dispensation.objects.filter(enterprise_id=orgnr).order_by("-valid_from", "-id"))
     # Raw SQL built once: this is the API's hot path, and the ORM's compile step costs more
     # than the query itself.
-    row = _bundle_row(orgnr)
+    row = _bundle_row(db, orgnr)
     if row is None:
         raise Enterprise.DoesNotExist(orgnr)
     *values, subunits_json, dispensations_json = row
-    enterprise = Enterprise.from_db(connection.alias, _ENTERPRISE_COLUMNS, values)  # all columns, in order
+    enterprise = Enterprise.from_db(db.alias, _ENTERPRISE_COLUMNS, values)  # all columns, in order
     subs = [_SubUnitRow(o, n, m, [c for c in (c1, c2, c3) if c]) for o, n, m, c1, c2, c3 in _json(subunits_json)]
     dispensations = [
         Dispensation(
