@@ -159,7 +159,7 @@ def server_pids(master: int, db: str, host: str) -> list[int]:
     """The gunicorn workers and the PostgreSQL backends serving them (when on this machine)."""
     workers = [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
     backends = subprocess.run(
-        ["psql", "-h", host, "-U", "postgres", "-d", db, "-tAc",
+        ["psql", *([] if host == "socket" else ["-h", host]), "-U", "postgres", "-d", db, "-tAc",
          f"SELECT pid FROM pg_stat_activity WHERE datname = '{db}' AND pid <> pg_backend_pid()"],
         capture_output=True, text=True,
     ).stdout.split()  # fmt: skip
@@ -171,14 +171,20 @@ def main():
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--db", default="bht_bench")
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="PostgreSQL host, or 'socket' for the local Unix socket (no TCP)"
+    )
     parser.add_argument("--no-setup", action="store_true", help="reuse the database as it is (no migrate/seed)")
     parser.add_argument("--python-client", action="store_true", help="use the Python client even if wrk exists")
     args = parser.parse_args()
 
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=f"postgres://postgres@{args.host}:5432/{args.db}",
+        DATABASE_URL=(
+            f"postgres://postgres@/{args.db}"  # the server's default Unix socket: no TCP round trip
+            if args.host == "socket"
+            else f"postgres://postgres@{args.host}:5432/{args.db}"
+        ),
         DEBUG="false",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         LOG_LEVEL="WARNING",
@@ -186,7 +192,10 @@ def main():
         CELERY_BROKER_URL="",
     )
     if not args.no_setup:
-        subprocess.run(["createdb", "-h", args.host, "-U", "postgres", args.db], capture_output=True)
+        subprocess.run(
+            ["createdb", *([] if args.host == "socket" else ["-h", args.host]), "-U", "postgres", args.db],
+            capture_output=True,
+        )
         print(f"database {args.db}: migrate, reference data, demo enterprises ...", flush=True)
         sh([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
         sh([PY, "manage.py", "load_reference_data"], env)
