@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.db.models import Q, QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import obligation
@@ -139,7 +140,8 @@ def _register_notes(enterprise: Enterprise) -> list[str]:
         notes.append(_("The register shows no employees. Without employees the duty does not apply."))
     if enterprise.deleted_on:
         notes.append(
-            _("The enterprise was deleted from the register on %(date)s.") % {"date": enterprise.deleted_on.isoformat()}
+            _("The enterprise was deleted from the register on %(date)s.")
+            % {"date": date_format(enterprise.deleted_on, "SHORT_DATE_FORMAT")}
         )
     if enterprise.bankrupt:
         notes.append(_("The register shows the enterprise as bankrupt."))
@@ -290,12 +292,12 @@ def obligation_for_orgnr(orgnr: str, *, day: datetime.date) -> ObligationAnswer:
             if d.scope == DispensationScope.WHOLE:
                 notes.append(
                     _("Arbeidstilsynet has granted a dispensation from the duty from %(date)s.")
-                    % {"date": d.valid_from.isoformat()}
+                    % {"date": date_format(d.valid_from, "SHORT_DATE_FORMAT")}
                 )
             else:
                 notes.append(
                     _("Arbeidstilsynet has granted a dispensation for part of the enterprise (%(part)s) from %(date)s.")
-                    % {"part": d.part, "date": d.valid_from.isoformat()}
+                    % {"part": d.part, "date": date_format(d.valid_from, "SHORT_DATE_FORMAT")}
                 )
     municipality = ref.municipalities.get(enterprise.municipality_number)
     return ObligationAnswer(

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import PUBLIC, access
@@ -76,7 +77,9 @@ def obligation_check(request):
         else:
             context["error"] = _("Type at least two characters of the name.")
     except obligation.NoListInForce:
-        context["error"] = _("No industry list was in force on %(date)s.") % {"date": day.isoformat()}
+        context["error"] = _("No industry list was in force on %(date)s.") % {
+            "date": date_format(day, "SHORT_DATE_FORMAT")
+        }
     return render(request, "enterprises/obligation_check.html", context)
 
 

@@ -66,7 +66,7 @@ def test_by_orgnr_with_register_notes_and_dispensation(client, refdata, make_ent
         {"scope": "partial", "part": "Kontoret", "valid_from": "2026-01-01", "valid_until": None, "in_force": True}
     ]
     assert any("0–4" in n for n in data["notes"])
-    assert any("Kontoret" in n for n in data["notes"])
+    assert any("Kontoret" in n and "01.01.2026" in n for n in data["notes"])  # a date as people write it
 
 
 def test_bankrupt_and_deleted_are_noted(client, refdata, make_enterprise):
