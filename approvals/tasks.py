@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.models import CaseEvent, DecisionLetter, OutboxStatus
+from approvals.selectors.providers import provider_recipients
 from approvals.services.events import in_official_language
 
 logger = logging.getLogger(__name__)
@@ -35,10 +36,8 @@ def _locked(decision_id: int) -> DecisionLetter:
 
 def _recipients(letter: DecisionLetter) -> list[str]:
     decision = letter.decision
-    emails = [decision.case.provider.email]
-    if decision.application is not None:
-        emails.append(decision.application.email)
-    return sorted({e for e in emails if e})
+    extra = (decision.application.email,) if decision.application is not None else ()
+    return provider_recipients(provider=decision.case.provider, extra=extra)
 
 
 @shared_task(acks_late=True)

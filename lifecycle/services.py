@@ -49,6 +49,7 @@ from approvals.models import (
     Provider,
     StaffMember,
 )
+from approvals.selectors.providers import provider_recipients
 from approvals.services.events import case_event_record
 
 from . import selectors
@@ -69,15 +70,6 @@ REMINDER_HORIZON_DAYS = max(REMINDER_DAYS_BEFORE.values())
 
 def _portal_url(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
-
-
-def _provider_recipients(provider: Provider) -> list[str]:
-    emails = list(
-        User.objects.filter(provider_id=provider.pk, is_active=True).order_by("email").values_list("email", flat=True)
-    )
-    if not emails and provider.email:
-        emails = [provider.email]
-    return emails
 
 
 # ---------------------------------------------------------------- reminders
@@ -138,7 +130,7 @@ def _reminder_deliver(row: RenewalReminder, *, today: datetime.date) -> str:
         row.save(update_fields=["status"])
         return "skipped"
     provider = approval.provider
-    recipients = _provider_recipients(provider)
+    recipients = provider_recipients(provider=provider)
     days_left = (approval.valid_until - today).days
     with translation.override(settings.LANGUAGE_CODE):
         ProviderNotice.objects.create(

@@ -37,6 +37,7 @@ from approvals.models import (
 )
 from approvals.selectors.applications import application_evaluate
 from approvals.selectors.cases import REQUIREMENTS_BY_ID
+from approvals.selectors.providers import provider_recipients
 from approvals.services.events import case_event_record, in_official_language
 
 logger = logging.getLogger(__name__)
@@ -76,12 +77,6 @@ def _save(case: Case, *fields: str) -> None:
         raise CaseActionRefused(
             _("The case was changed by someone else at the same time; reload and try again.")
         ) from exc
-
-
-def _provider_recipients(case: Case) -> list[str]:
-    emails = [case.provider.email] if case.provider.email else []
-    emails += [u.email for u in case.provider.users.filter(is_active=True)]
-    return sorted(set(e for e in emails if e))
 
 
 def _mail_on_commit(subject: str, body: str, recipients: list[str]) -> None:
@@ -159,7 +154,7 @@ def case_request_information(*, case: Case, actor: AbstractBaseUser, message: st
                 "%(message)s\n\nLog in to BHT-portalen to supplement the application."
             )
             % {"number": case.case_number, "message": message},
-            _provider_recipients(case),
+            provider_recipients(provider=case.provider),
         )
     return case
 
@@ -393,7 +388,7 @@ def case_revocation_notify(*, case: Case, actor: AbstractBaseUser, reason: str, 
                 "(case %(number)s).\n\nReason: %(reason)s\n\nYou may correct the matter or comment by %(date)s."
             )
             % {"number": case.case_number, "reason": reason, "date": date_text},
-            _provider_recipients(case),
+            provider_recipients(provider=case.provider),
         )
     return case
 
@@ -531,6 +526,6 @@ def appeal_decide(*, appeal: Appeal, actor: AbstractBaseUser, outcome: str, reas
         _mail_on_commit(
             _("Case %(number)s: your appeal has been decided") % {"number": case.case_number},
             _("Outcome: %(outcome)s\n\n%(reason)s") % {"outcome": Appeal.Status(outcome).label, "reason": reason},
-            _provider_recipients(case),
+            provider_recipients(provider=case.provider),
         )
     return appeal
