@@ -144,6 +144,7 @@ def _approved(provider: Provider, user: User, handler: User, *, days_left: int) 
             sequence=sequence,
             case_number=case_number,
         )
+        type(application).objects.filter(pk=application.pk).update(submitted_at=received_at)
         decision = Decision.objects.create(
             case=case,
             application=application,
