@@ -44,17 +44,8 @@ from approvals.services.numbering import case_number_allocate
 
 logger = logging.getLogger(__name__)
 
-REQUIRED_ORGANISATION_FIELDS = (
-    "orgnr",
-    "name",
-    "form",
-    "street_address",
-    "postcode",
-    "city",
-    "contact_person",
-    "email",
-    "phone",
-)
+# Every organisation field but the municipality number must be filled in before submission.
+REQUIRED_ORGANISATION_FIELDS = tuple(f for f in ORGANISATION_FIELDS if f != "municipality_number")
 STAFF_FIELDS = (
     "name",
     "profession",

@@ -4,6 +4,7 @@ import pytest
 
 from approvals import rules
 from approvals.models import ApprovalStatus, CaseStatus
+from approvals.selectors.applications import staff_input
 from approvals.selectors.register import providers_approved_on
 from tests.approvals.factories import ApplicationFactory, ApprovalFactory, CaseFactory
 
@@ -12,17 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def _rule_input(application):
     return rules.RuleInput(
-        staff=[
-            rules.StaffInput(
-                name=s.name,
-                fte=s.fte,
-                employment=s.employment,
-                training_completed=s.training_completed_on is not None,
-                hpr_number=s.hpr_number or None,
-                disciplines=s.discipline_fte(),
-            )
-            for s in application.staff.all()
-        ],
+        staff=[staff_input(s) for s in application.staff.all()],
         documents={d.kind: True for d in application.documents.all()},
     )
 
