@@ -1,0 +1,38 @@
+"""Detail pages run the same number of queries however many staff, documents, events and
+notes a case or an application has (no N+1)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from approvals.models import CaseEvent
+from approvals.services.cases import case_note_add
+from tests.approvals.factories import APPROVABLE_ROSTER, ApplicationFactory, CaseFactory, add_documents, add_roster
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_case_page_queries_do_not_grow(handler_client, case_handler):
+    case = CaseFactory(status="in_review")
+    url = f"/saker/{case.pk}/"
+    small = _queries(handler_client, url)
+    add_roster(case.applications.get(), APPROVABLE_ROSTER * 5)
+    for i in range(10):
+        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.OTHER, actor=case_handler, message=str(i))
+        case_note_add(case=case, author=case_handler, text=f"Notat {i}")
+    assert _queries(handler_client, url) == small
+
+
+def test_application_pages_queries_do_not_grow(provider_client, provider):
+    application = ApplicationFactory(provider=provider, approvable=True)
+    urls = [f"/soknader/{application.pk}/{suffix}" for suffix in ("", "rediger/", "dokumenter/", "send-inn/")]
+    small = [_queries(provider_client, u) for u in urls]
+    add_roster(application, APPROVABLE_ROSTER * 5)
+    add_documents(application, kinds=("expertise", "training_evidence", "client_cooperation") * 3)
+    assert [_queries(provider_client, u) for u in urls] == small
