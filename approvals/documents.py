@@ -1,8 +1,8 @@
 """Checks on uploaded documents: a real, harmless PDF of at most 20 MB.
 
 Checked by content, never by file name: the file must start with `%PDF-`, parse with pypdf,
-not be encrypted, and carry no active content (JavaScript, Launch actions, embedded files).
-Every refusal says why, in the user's language.
+not be encrypted, and carry no active content or embedded files (the pure check is
+`approvals.pdf_safety`). Every refusal says why, in the user's language.
 """
 
 from __future__ import annotations
@@ -15,13 +15,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from approvals.pdf_safety import pdf_verdict
+
 logger = logging.getLogger(__name__)
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-PDF_MAGIC = b"%PDF-"
-# Names whose presence anywhere in the file means active content.
-ACTIVE_NAMES = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFiles", b"/EmbeddedFile", b"/RichMedia")
-ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/RichMediaExecute"}
 
 
 @dataclass(frozen=True)
@@ -47,101 +45,39 @@ def _read(uploaded) -> bytes:
     return b"".join(chunks)
 
 
-def _has_active_name(content: bytes) -> bool:
-    for name in ACTIVE_NAMES:
-        start = 0
-        while (i := content.find(name, start)) != -1:
-            end = i + len(name)
-            # a whole PDF name: the next byte must end it (/JS, not /JSomething)
-            if end >= len(content) or content[end : end + 1] in b" \t\r\n/<>[]()%{}":
-                return True
-            start = end
-    return False
-
-
-def _action_is_active(action) -> bool:
-    try:
-        action = action.get_object()
-        if action is None:
-            return False
-        if action.get("/S") in ACTIVE_ACTIONS:
-            return True
-        nxt = action.get("/Next")
-        if nxt is not None:
-            items = nxt.get_object()
-            items = items if isinstance(items, list) else [items]
-            return any(_action_is_active(a) for a in items)
-    except Exception:  # noqa: BLE001 - a malformed action is treated as suspicious
-        return True
-    return False
-
-
-def _structure_is_active(reader) -> bool:
-    """Active content reachable from the document structure (after decompression, which
-    the byte scan cannot see in object streams)."""
-    root = reader.trailer["/Root"].get_object()
-    names = root.get("/Names")
-    if names is not None:
-        names = names.get_object()
-        if "/JavaScript" in names or "/EmbeddedFiles" in names:
-            return True
-    open_action = root.get("/OpenAction")
-    if open_action is not None and not isinstance(open_action.get_object(), list):
-        if _action_is_active(open_action):
-            return True
-    for holder in [root, *reader.pages]:
-        aa = holder.get("/AA")
-        if aa is not None:
-            for action in aa.get_object().values():
-                if _action_is_active(action):
-                    return True
-    for page in reader.pages:
-        for annot in page.get("/Annots") or []:
-            annot = annot.get_object()
-            if annot.get("/Subtype") == "/FileAttachment":
-                return True
-            if annot.get("/A") is not None and _action_is_active(annot["/A"]):
-                return True
-    return False
-
-
 def pdf_check(uploaded) -> CheckedPdf:
     """Read and check an uploaded file; return its bytes, size and SHA-256, or raise
-    ValidationError with the reason."""
-    from pypdf import PdfReader
-
+    ValidationError with the reason (what the check found, for active content)."""
     content = _read(uploaded)
     if not content:
         raise ValidationError(_("The file is empty."), code="empty")
-    if not content.startswith(PDF_MAGIC):
-        raise ValidationError(
-            _("The file is not a PDF (its content does not start as a PDF does), whatever its name says."),
-            code="not_pdf",
-        )
-    try:
-        reader = PdfReader(io.BytesIO(content), strict=False)
-        if reader.is_encrypted:
-            raise ValidationError(
-                _("The PDF is encrypted or password-protected. Upload a version without protection."),
-                code="encrypted",
-            )
-        pages = len(reader.pages)
-        active = _structure_is_active(reader)
-    except ValidationError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any parse failure (PdfReadError or other) is a broken PDF
-        logger.info("PDF refused as unreadable: %s", exc)
-        raise ValidationError(_("The PDF cannot be read (the file is damaged or not a real PDF)."), code="broken")
-    if pages < 1:
-        raise ValidationError(_("The PDF has no pages."), code="no_pages")
-    if active or _has_active_name(content):
+    verdict = pdf_verdict(content)
+    if verdict.problem == "active_content":
         raise ValidationError(
             _(
-                "The PDF contains active content (JavaScript, launch actions or embedded files). Remove it and try again."
-            ),
+                "The PDF contains active content or embedded files (found: %(found)s). "
+                "Remove it (for example by printing the document to a new PDF) and try again."
+            )
+            % {"found": ", ".join(verdict.found)},
             code="active_content",
         )
-    return CheckedPdf(content=content, size=len(content), sha256=hashlib.sha256(content).hexdigest(), pages=pages)
+    if verdict.problem:
+        logger.info("PDF refused: %s", verdict.problem)
+        raise ValidationError(_MESSAGES[verdict.problem](), code=verdict.problem)
+    return CheckedPdf(
+        content=content, size=len(content), sha256=hashlib.sha256(content).hexdigest(), pages=verdict.pages
+    )
+
+
+_MESSAGES = {
+    "not_pdf": lambda: _("The file is not a PDF (its content does not start as a PDF does), whatever its name says."),
+    "broken": lambda: _("The PDF cannot be read (the file is damaged or not a real PDF)."),
+    "encrypted": lambda: _("The PDF is encrypted or password-protected. Upload a version without protection."),
+    "no_pages": lambda: _("The PDF has no pages."),
+    "too_large_decoded": lambda: _(
+        "The PDF unpacks to far more data than a document of this size can hold (a compression bomb)."
+    ),
+}
 
 
 def minimal_pdf(title: str = "BHT-portalen") -> bytes:
