@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.access import PUBLIC
 from approvals import rules
+from approvals.inputs import ascii_digits
 
 
 class StrictSerializer(serializers.Serializer):
@@ -61,6 +62,14 @@ class FTEValueField(serializers.Field):
         return rules.decimal_text(value)
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{1,9}$", "maxLength": 9, "nullable": True})
+class HprNumberField(serializers.RegexField):
+    """Digits of any script are read as ASCII digits first (`１２３` is `123`)."""
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(ascii_digits(data) if isinstance(data, str) else data)
+
+
 class DisciplinesSerializer(StrictSerializer):
     occupational_medicine = FTEValueField(allow_zero=True, required=False, default=Decimal("0"))
     occupational_hygiene = FTEValueField(allow_zero=True, required=False, default=Decimal("0"))
@@ -74,8 +83,9 @@ class StaffSerializer(StrictSerializer):
     fte = FTEValueField()
     employment = serializers.ChoiceField(choices=rules.EMPLOYMENT_TYPES, default="permanent")
     training_completed = serializers.BooleanField(default=False)
-    hpr_number = serializers.RegexField(
-        r"^\d{1,9}$",
+    hpr_number = HprNumberField(
+        r"^[0-9]{1,9}\Z",
+        max_length=9,
         required=False,
         allow_blank=True,
         allow_null=True,
@@ -103,7 +113,7 @@ class DocumentsSerializer(StrictSerializer):
 
 
 class RuleCheckRequestSerializer(StrictSerializer):
-    staff = StaffSerializer(many=True, allow_empty=True)
+    staff = StaffSerializer(many=True, allow_empty=True, max_length=rules.MAX_STAFF)
     documents = DocumentsSerializer(required=False)
 
 

@@ -14,10 +14,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import get_language
 
+from enterprises.orgnr import ascii_digits
+
 TOTAL_FTE_MIN = Decimal("3.0")
 DISCIPLINE_FTE_MIN = Decimal("0.30")
 HIRED_MIN_FTE = Decimal("0.30")
 PERSON_MAX_FTE = Decimal("1.0")
+# The largest roster the portal takes (form, change notice, API): a few hundred people.
+MAX_STAFF = 300
 
 # The five competence areas (kompetanseområder), in the order the regulation lists them.
 DISCIPLINES = (
@@ -67,7 +71,7 @@ class FTEError(ValueError):
         return in_language(self.message_nb, self.message_en)
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+_NUMBER = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)\Z")
 FTE_PLACES = 3  # the database stores FTE with three decimals (0.001 = 0.1 %)
 
 
@@ -89,7 +93,7 @@ def parse_fte(value, *, allow_zero: bool = False, allow_percent: bool = True) ->
         text = repr(value)
     else:
         text = str(value)
-    text = text.strip().replace("\u00a0", " ")
+    text = ascii_digits(text.strip().replace("\u00a0", " "))
     percent = text.endswith("%")
     if percent:
         text = text[:-1].strip()

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bht_portal.security.RequestBodyLimitMiddleware",
+    "bht_portal.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.DefaultLanguageMiddleware",
@@ -127,7 +129,12 @@ STORAGES = {
 MEDIA_ROOT = env.path("PRIVATE_FILE_ROOT", default=VAR_DIR / "private")
 MEDIA_URL = "/_private/"  # never routed: private files are served only by access-checked views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# Request size caps (bht_portal.security): form data (uploaded files aside) at most 2 MB, an
+# upload at most a 20 MB document, an API body at most 256 kB (a roster of MAX_STAFF people).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000  # an application with the largest roster allowed
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024 + 64 * 1024
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=256 * 1024)
 
 # E-mail: to files under var/mail by default (the demo shows them), SMTP etc. via EMAIL_URL.
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
@@ -168,6 +175,10 @@ REST_FRAMEWORK = {
         "rule_check": env("API_RULE_CHECK_RATE", default="60/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Rate limits count per client address. X-Forwarded-For is trusted only for this many
+    # proxies in front of the portal (0: REMOTE_ADDR, the right value for `make run`; behind one
+    # reverse proxy that sets X-Forwarded-For, NUM_PROXIES=1). See README, "Deployment".
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "BHT-portalen API",

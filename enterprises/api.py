@@ -100,7 +100,7 @@ ErrorSerializer = inline_serializer(
     fields={
         "error": serializers.CharField(),
         "field": serializers.CharField(),
-        "check": serializers.ChoiceField(choices=["length", "digits", "checksum"], required=False),
+        "check": serializers.ChoiceField(choices=["length", "digits", "range", "checksum"], required=False),
     },
 )
 

@@ -4,6 +4,7 @@ check failed. The checksum is python-stdnum's `stdnum.no.orgnr` (mod 11, weights
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_exceptions
@@ -21,9 +22,16 @@ class OrgnrError(ValueError):
         self.message = message
 
 
+def ascii_digits(value: str) -> str:
+    """Every script's decimal digits (full-width, Arabic-Indic, ...) as ASCII digits."""
+    if value.isascii():
+        return value
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in value)
+
+
 def compact(raw: str) -> str:
-    """Strip spaces, dots and dashes, a leading `NO` and a trailing `MVA`."""
-    cleaned = re.sub(r"[\s.\-]", "", raw or "")
+    """Strip spaces, dots and dashes, a leading `NO` and a trailing `MVA`; digits as ASCII."""
+    cleaned = ascii_digits(re.sub(r"[\s.\-]", "", raw or ""))
     match = _PREFIX_SUFFIX.match(cleaned)
     return match.group("body") if match else cleaned
 
@@ -38,13 +46,16 @@ def looks_like_orgnr(raw: str) -> bool:
 def parse_orgnr(raw: str) -> str:
     """The nine digits of a valid organisation number, or OrgnrError saying which check failed."""
     body = compact(raw)
-    if not body.isdigit():
+    if not (body.isascii() and body.isdigit()):
         raise OrgnrError("digits", str(_("An organisation number has only digits.")))
     if len(body) != 9:
         raise OrgnrError(
             "length",
             str(_("An organisation number has nine digits; this has %(count)d.") % {"count": len(body)}),
         )
+    if body[0] not in "89":
+        # The Brønnøysund registers give out numbers from 800 000 000 up (000000000 passes the checksum).
+        raise OrgnrError("range", str(_("An organisation number begins with 8 or 9.")))
     try:
         return stdnum_orgnr.validate(body)
     except stdnum_exceptions.InvalidChecksum:

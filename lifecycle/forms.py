@@ -11,9 +11,9 @@ from approvals.forms.provider import (
     DepartmentFormSetBase,
     StaffForm,
     StaffFormSet,
-    four_digits,
     fte_display,
 )
+from approvals.inputs import DigitsField, four_digits
 from approvals.models import DEPARTMENT_FIELDS, StaffMember
 
 
@@ -22,9 +22,9 @@ class ContactForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     street_address = forms.CharField(label=_("Street address"), max_length=200, required=False)
-    postcode = forms.CharField(label=_("Postcode"), max_length=4, required=False, validators=[four_digits])
+    postcode = DigitsField(label=_("Postcode"), max_length=4, required=False, validators=[four_digits])
     city = forms.CharField(label=_("City"), max_length=100, required=False)
-    municipality_number = forms.CharField(
+    municipality_number = DigitsField(
         label=_("Municipality number"), max_length=4, required=False, validators=[four_digits]
     )
 

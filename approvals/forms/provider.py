@@ -7,14 +7,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from stdnum import exceptions as stdnum_exceptions
-from stdnum.no import orgnr as stdnum_orgnr
 
 from approvals import rules
 from approvals.documents import pdf_check
+from approvals.inputs import DigitsField, check_date_in_range, four_digits, hpr_digits
 from approvals.models import (
     DEPARTMENT_FIELDS,
     ORGANISATION_FIELDS,
@@ -25,6 +23,7 @@ from approvals.models import (
     Profession,
     StaffMember,
 )
+from enterprises.orgnr import OrgnrError, parse_orgnr
 
 DISCIPLINE_LABELS = {
     "occupational_medicine": _("Occupational medicine"),
@@ -33,7 +32,6 @@ DISCIPLINE_LABELS = {
     "psychosocial": _("Psychosocial/organisational"),
     "systematic_hse": _("Systematic HSE"),
 }
-four_digits = RegexValidator(r"^\d{4}$", _("Enter four digits."))
 REQUIRED = _("This field is required.")
 
 
@@ -82,31 +80,30 @@ class OrganisationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["orgnr"].help_text = _("Nine digits; name and address are filled from the register when known.")
         self.fields["orgnr"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
-        self.fields["postcode"].validators.append(four_digits)
-        self.fields["municipality_number"].validators.append(four_digits)
+        for name in ("postcode", "municipality_number"):
+            self.fields[name] = DigitsField(
+                label=self.fields[name].label,
+                max_length=4,
+                required=self.fields[name].required,
+                validators=[four_digits],
+                error_messages=self.fields[name].error_messages,
+            )
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
 
     def clean_orgnr(self):
-        value = (self.cleaned_data.get("orgnr") or "").replace(" ", "")
         try:
-            return stdnum_orgnr.validate(value)
-        except stdnum_exceptions.InvalidLength:
-            raise forms.ValidationError(_("An organisation number has nine digits."), code="length") from None
-        except stdnum_exceptions.InvalidFormat:
-            raise forms.ValidationError(_("An organisation number has digits only."), code="format") from None
-        except stdnum_exceptions.ValidationError:
-            raise forms.ValidationError(
-                _("This is not a valid organisation number (the check digit is wrong)."), code="checksum"
-            ) from None
+            return parse_orgnr(self.cleaned_data.get("orgnr") or "")
+        except OrgnrError as exc:
+            raise forms.ValidationError(exc.message, code=exc.check) from None
 
 
 class DepartmentForm(forms.Form):
     name = forms.CharField(label=_("Department name"), max_length=200, error_messages={"required": REQUIRED})
     street_address = forms.CharField(label=_("Street address"), max_length=200, required=False)
-    postcode = forms.CharField(label=_("Postcode"), max_length=4, required=False, validators=[four_digits])
+    postcode = DigitsField(label=_("Postcode"), max_length=4, required=False, validators=[four_digits])
     city = forms.CharField(label=_("City"), max_length=100, required=False)
-    municipality_number = forms.CharField(
+    municipality_number = DigitsField(
         label=_("Municipality number"),
         max_length=4,
         validators=[four_digits],
@@ -128,11 +125,11 @@ class StaffForm(forms.Form):
         choices=[("", "—")] + list(Profession.choices),
         error_messages={"required": _("Choose a profession.")},
     )
-    hpr_number = forms.CharField(
+    hpr_number = DigitsField(
         label=_("HPR number"),
         max_length=9,
         required=False,
-        validators=[RegexValidator(r"^\d{1,9}$", _("The HPR number has digits only (up to nine)."))],
+        validators=[hpr_digits],
         help_text=_("For health personnel."),
     )
     fte = FTEField(
@@ -177,6 +174,11 @@ class StaffForm(forms.Form):
             data[f] = fte_display(getattr(s, f))
         return data
 
+    def clean_training_completed_on(self):
+        value = self.cleaned_data.get("training_completed_on")
+        check_date_in_range(value, future=False)  # training already completed
+        return value
+
     def clean(self):
         data = super().clean()
         fte = data.get("fte")
@@ -209,6 +211,22 @@ class StaffForm(forms.Form):
 class _Formset(forms.BaseFormSet):
     deletion_widget = forms.CheckboxInput
 
+    def full_clean(self):
+        """A management form with impossible counts (TOTAL_FORMS=-1, INITIAL above TOTAL) was
+        not sent by the page: an error, never an empty roster saved."""
+        super().full_clean()
+        if not self.is_bound or not self.management_form.is_valid():
+            return
+        total = self.management_form.cleaned_data.get("TOTAL_FORMS")
+        initial = self.management_form.cleaned_data.get("INITIAL_FORMS")
+        if total is None or initial is None or total < 0 or initial < 0 or initial > total:
+            self._non_form_errors.append(
+                forms.ValidationError(
+                    _("The form was changed on its way (the number of rows is impossible). Reload the page."),
+                    code="tampered",
+                )
+            )
+
     def kept_forms(self):
         """Filled-in rows not marked for deletion (after is_valid)."""
         return [
@@ -228,7 +246,15 @@ class DepartmentFormSetBase(_Formset):
 
 
 DepartmentFormSet = forms.formset_factory(DepartmentForm, formset=DepartmentFormSetBase, extra=1, can_delete=True)
-StaffFormSet = forms.formset_factory(StaffForm, formset=_Formset, extra=1, can_delete=True)
+StaffFormSet = forms.formset_factory(
+    StaffForm,
+    formset=_Formset,
+    extra=1,
+    can_delete=True,
+    max_num=rules.MAX_STAFF,
+    absolute_max=rules.MAX_STAFF,
+    validate_max=True,
+)
 
 
 def add_row(data, prefix: str):

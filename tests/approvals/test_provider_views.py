@@ -137,7 +137,7 @@ def test_validation_error_keeps_everything_typed_with_norwegian_messages(provide
         {"name": "", "fte": "abc", "profession": "nurse"},
         {"name": "Ok Person", "fte": "120"},
     ]
-    data = form_data(draft, rows, orgnr="123456789", email="ikke-epost")
+    data = form_data(draft, rows, orgnr="923609017", email="ikke-epost")
     response = provider_client.post(reverse("approvals:application_edit", args=[draft.pk]), data)
     assert response.status_code == 200
     html = response.content.decode()
@@ -147,7 +147,7 @@ def test_validation_error_keeps_everything_typed_with_norwegian_messages(provide
         'value="12ab"',
         'value="abc"',
         'value="120"',
-        'value="123456789"',
+        'value="923609017"',
         'value="ikke-epost"',
         'value="Ok Person"',
     ):
@@ -158,7 +158,7 @@ def test_validation_error_keeps_everything_typed_with_norwegian_messages(provide
         "Oppgi personens navn.",
         "Oppgi stillingsandel som prosent",
         "En person kan ha høyst 100 % stilling i BHT-en.",
-        "Dette er ikke et gyldig organisasjonsnummer",
+        "Kontrollsifferet (det siste sifferet) stemmer ikke",
         "Oppgi en gyldig e-postadresse",
         "Utkastet ble ikke lagret",
     ):
