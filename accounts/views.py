@@ -1,10 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import limits
 from .access import AUTHENTICATED, PUBLIC, access
 from .forms import EmailAuthenticationForm
 from .models import Role
@@ -73,6 +74,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        """Past the per-address or per-client cap no mail goes out, and the answer is the
+        same page as always (it never says whether the address has an account)."""
+        if limits.reset_mail_allowed(email=form.cleaned_data["email"], ip=limits.client_ip(self.request)):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -5,6 +5,7 @@ SQLite in the project folder, no broker (Celery tasks run eagerly in-process),
 e-mail written to files under var/mail. Production mode: bht_portal.settings_production.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "django_fsm",
+    "axes",
     "accounts",
     "enterprises",
     "approvals",
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.AccessPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bht_portal.urls"
@@ -91,7 +94,25 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user + address
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins (django-axes): after AXES_FAILURE_LIMIT failures for one user from one address,
+# that pair is locked for AXES_COOLOFF_TIME. Operators unlock in the admin ("Access attempts")
+# or with `manage.py axes_reset_username <e-mail>` / `axes_reset` (README, "Operations").
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.limits.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "accounts.limits.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.limits.login_username"
+AXES_VERBOSE = False
+# Password-reset mails: at most this many per address and per client address an hour.
+PASSWORD_RESET_MAILS_PER_ADDRESS = env.int("PASSWORD_RESET_MAILS_PER_ADDRESS", default=3)
+PASSWORD_RESET_MAILS_PER_IP = env.int("PASSWORD_RESET_MAILS_PER_IP", default=10)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
