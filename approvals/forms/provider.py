@@ -13,17 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from approvals import rules
 from approvals.documents import pdf_check
 from approvals.inputs import DigitsField, check_date_in_range, four_digits, hpr_digits
-from approvals.models import (
-    DEPARTMENT_FIELDS,
-    ORGANISATION_FIELDS,
-    Application,
-    ApplicationDepartment,
-    DocumentKind,
-    EmploymentType,
-    Profession,
-    StaffMember,
-)
+from approvals.models import Application, ApplicationDepartment, DocumentKind, StaffMember
 from enterprises.orgnr import OrgnrError, parse_orgnr
+from providers.models import DEPARTMENT_FIELDS, ORGANISATION_FIELDS
+from providers.vocabulary import EmploymentType, Profession
 
 DISCIPLINE_LABELS = {
     "occupational_medicine": _("Occupational medicine"),
