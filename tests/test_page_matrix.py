@@ -23,6 +23,8 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from tests.html_checks import inline_code
+
 ROLES = ("anon", "handler", "inspector", "provider_a", "provider_b", "enterprise", "admin")
 EMAILS = {
     "handler": "saksbehandler@demo.no",
@@ -311,6 +313,10 @@ def test_page_matrix(demo_db, name, role):
     response = getattr(_client(role), method)(url)
     problem = _check(response, expected[role], url)
     assert problem is None, f"{role}: {problem}"
+    if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+        assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+        blocked = inline_code(response.content.decode())
+        assert not blocked, f"{role}: {url} has what the CSP blocks: {blocked}"
 
 
 OBJECT_SCOPED = sorted(n for n, (key, *_rest) in EXPECTED.items() if key and EXPECTED[n][3]["provider_a"] != 403)
@@ -354,3 +360,91 @@ def test_every_navigation_link_opens_for_its_role(demo_db, role):
             assert status == 200 if role == "admin" else status == 302, url
         else:
             assert status == 200, f"{role}: {url} -> {status}"
+
+
+# ---------------------------------------------------------------- issue 14: the matrix extended
+REFUSED = (LOGIN, 403, 404)
+OTHER_METHODS = ("post", "put", "patch", "delete")
+REFUSED_PAIRS = sorted(
+    (name, role)
+    for name, (_key, method, _query, expected) in EXPECTED.items()
+    for role in ROLES
+    if method == "get" and expected[role] in REFUSED
+)
+
+
+@pytest.mark.parametrize("name, role", REFUSED_PAIRS)
+def test_a_refused_role_is_refused_with_every_method(demo_db, name, role):
+    """A role refused a page (login, 403, or 404 for another's object) is refused the same
+    way whatever the method: no POST, PUT, PATCH or DELETE gets past the access check."""
+    url = _url(name, demo_db)
+    expected = EXPECTED[name][3][role]
+    client = _client(role)
+    for method in OTHER_METHODS:
+        response = getattr(client, method)(url)
+        if expected == 404 and response.status_code == 405:
+            continue  # the method is refused before the lookup: says nothing about the object
+        problem = _check(response, expected, url)
+        assert problem is None, f"{role} {method.upper()}: {problem}"
+
+
+NAMED_KEYS = {"job", "reset"}  # ids that are names or tokens, not database ids
+
+
+def _missing_ids(ids: dict) -> dict:
+    return {k: (987654321 if isinstance(v, int) else v) for k, v in ids.items()}
+
+
+MISSING_PAIRS = sorted(
+    (name, role)
+    for name, (key, _method, _query, _expected) in EXPECTED.items()
+    if key and key not in NAMED_KEYS
+    for role in ROLES
+)
+
+
+@pytest.mark.parametrize("name, role", MISSING_PAIRS)
+def test_an_id_that_does_not_exist_is_404_never_200_or_500(demo_db, name, role):
+    """Every object URL with an id nobody has: 404 for a role that may use the page (as for
+    another provider's id, so existence never shows), the usual refusal for the others."""
+    key, method, query, expected = EXPECTED[name]
+    url = reverse(name, kwargs=_missing_ids(demo_db[key]))
+    response = getattr(_client(role), method)(f"{url}?{query}" if query else url)
+    want = expected[role] if expected[role] in (LOGIN, 403) else 404
+    problem = _check(response, want, url)
+    assert problem is None, f"{role}: {problem}"
+
+
+def _admin_urls() -> list[str]:
+    from django.contrib import admin
+
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        meta = model._meta
+        urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+    return sorted(urls)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_admin_site_is_for_administrators_only(demo_db, role):
+    """Every page of the admin site (index and each model's list): the administrator gets
+    it, everyone else is sent to the admin's own login."""
+    client = _client(role)
+    for url in _admin_urls():
+        response = client.get(url)
+        if role == "admin":
+            assert response.status_code == 200, f"{url}: {response.status_code}"
+        else:
+            assert response.status_code == 302, f"{role}: {url}: {response.status_code}"
+            assert response["Location"].startswith(reverse("admin:login")), f"{role}: {url}"
+
+
+def test_matrix_size():
+    """The figures of the matrix (reported in issue 14's note)."""
+    names = len(EXPECTED)
+    print(
+        f"page matrix: {names} URL names x {len(ROLES)} roles = {names * len(ROLES)}; "
+        f"refused pairs x {len(OTHER_METHODS)} methods = {len(REFUSED_PAIRS) * len(OTHER_METHODS)}; "
+        f"missing ids: {len(MISSING_PAIRS)}; admin pages: {len(_admin_urls())} x {len(ROLES)}"
+    )
+    assert names * len(ROLES) >= 350

@@ -28,6 +28,7 @@ from approvals.models import Appeal, CaseStatus
 from approvals.selectors import cases as selectors
 from approvals.services import cases as services
 from approvals.services.cases import CaseActionRefused
+from core.files import safe_download_name
 
 HANDLERS = (Role.CASE_HANDLER, Role.ADMIN)
 PAGE_SIZE = 25
@@ -248,7 +249,9 @@ def letter_download(request, pk: int):
         handle = letter.pdf.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, content_type="application/pdf", as_attachment=True, filename=letter.download_name)
+    response = FileResponse(
+        handle, content_type="application/pdf", as_attachment=True, filename=safe_download_name(letter.download_name)
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -30,6 +30,7 @@ from approvals.forms.provider import (
 from approvals.models import ApplicationStatus, DocumentKind
 from approvals.selectors import applications as selectors
 from approvals.services import applications as services
+from core.files import safe_download_name
 
 PAGE_SIZE = 20
 
@@ -291,7 +292,9 @@ def document_download(request, pk):
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404("The stored file is missing") from None
-    response = FileResponse(handle, as_attachment=True, filename=document.original_name, content_type="application/pdf")
+    response = FileResponse(
+        handle, as_attachment=True, filename=safe_download_name(document.original_name), content_type="application/pdf"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
