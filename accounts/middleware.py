@@ -1,5 +1,7 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 from .access import is_allowed, rules_for_view
 
@@ -50,6 +52,8 @@ class NulCharacterMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, vs in request.GET.lists() for v in vs):
+            if request.path.startswith("/api/"):  # the API answers in JSON, as its schema says
+                return JsonResponse({"error": _("The address contains a NUL character."), "field": None}, status=400)
             raise SuspiciousOperation("NUL character in the request address")
         return self.get_response(request)
 

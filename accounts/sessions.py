@@ -20,6 +20,15 @@ _STARTED, _SEEN = "staff_session_started", "staff_session_seen"
 _TOUCH_EVERY = 60  # seconds: the session is written at most once a minute for activity
 
 
+def start_staff_session(sender, request, user, **kwargs) -> None:
+    """user_logged_in: a staff session's clocks start at login, in the session that login()
+    saves anyway (no write of its own on the next request)."""
+    if request is not None and hasattr(request, "session") and is_staff_session(user):
+        now = int(time.time())
+        request.session[_STARTED] = request.session[_SEEN] = now
+        request.session.set_expiry(settings.STAFF_SESSION_MAX_SECONDS)
+
+
 def is_staff_session(user) -> bool:
     return user.is_authenticated and (user.role in STAFF_ROLES or user.is_staff or user.is_superuser)
 

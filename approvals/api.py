@@ -7,18 +7,20 @@ anything that is not a number is a 400 with field-level errors.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.access import PUBLIC
 from approvals import rules
-from approvals.inputs import ascii_digits
+from core.api import THROTTLED, TOO_LARGE, StrictBooleanField
 
 
 class StrictSerializer(serializers.Serializer):
@@ -38,53 +40,83 @@ class StrictSerializer(serializers.Serializer):
         return value
 
 
+# What the schema promises is exactly what is taken: a string FTE must match the pattern (a
+# fraction in (0, 1] or [0, 1], at most three decimals, point or comma); a number must lie in
+# the range. (Numbers with more than three decimals and disciplines adding up to more than the
+# person's FTE are refused too, which JSON Schema cannot say: the contract test allows those
+# two 400s.)
+FTE_PATTERN = r"^(?:1|1[.,]0{1,3}|0?[.,](?:[1-9][0-9]{0,2}|0[1-9][0-9]?|00[1-9]))$"
+FTE_OR_ZERO_PATTERN = r"^(?:0|1|0?[.,][0-9]{1,3}|1[.,]0{1,3})$"
+
+
 @extend_schema_field(
-    {"oneOf": [{"type": "number"}, {"type": "string", "pattern": r"^\d+([.,]\d+)?$"}], "example": "0.3"}
+    {
+        "oneOf": [
+            {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 1},
+            {"type": "string", "pattern": FTE_PATTERN},
+        ],
+        "example": "0.3",
+    }
 )
 class FTEValueField(serializers.Field):
     """An FTE as a JSON number or a decimal string ("0.3" or "0,3"), read exactly."""
 
     default_error_messages = {"invalid": _("Enter a number.")}
-
-    def __init__(self, *, allow_zero: bool = False, **kwargs):
-        self.allow_zero = allow_zero
-        super().__init__(**kwargs)
+    allow_zero = False
+    pattern = FTE_PATTERN
 
     def to_internal_value(self, data):
         if not isinstance(data, (str, int, float)) or isinstance(data, bool):
             self.fail("invalid")
         try:
-            return rules.parse_fte(data, allow_zero=self.allow_zero, allow_percent=False)
-        except rules.FTEError as exc:
+            value = rules.parse_fte(data, allow_zero=self.allow_zero, allow_percent=False)
+        except rules.FTEError as exc:  # the precise reason first
             raise serializers.ValidationError(exc.message) from None
+        if isinstance(data, str) and not re.fullmatch(self.pattern, data):  # then exactly the schema
+            raise serializers.ValidationError(
+                _("Enter the FTE as a decimal between 0 and 1 with at most three decimals (e.g. 0.3).")
+            )
+        return value
 
     def to_representation(self, value):
         return rules.decimal_text(value)
 
 
-@extend_schema_field({"type": "string", "pattern": "^[0-9]{1,9}$", "maxLength": 9, "nullable": True})
-class HprNumberField(serializers.RegexField):
-    """Digits of any script are read as ASCII digits first (`１２３` is `123`)."""
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "number", "minimum": 0, "maximum": 1},
+            {"type": "string", "pattern": FTE_OR_ZERO_PATTERN},
+        ],
+        "example": "0.2",
+    }
+)
+class DisciplineFTEField(FTEValueField):
+    allow_zero = True
+    pattern = FTE_OR_ZERO_PATTERN
 
-    def to_internal_value(self, data):
-        return super().to_internal_value(ascii_digits(data) if isinstance(data, str) else data)
+
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{0,9}$", "maxLength": 9, "nullable": True})
+class HprNumberField(serializers.RegexField):
+    """ASCII digits only: the API takes no other script's digits (the forms, for people,
+    turn them into ASCII first), so no HPR number escapes the duplicate check."""
 
 
 class DisciplinesSerializer(StrictSerializer):
-    occupational_medicine = FTEValueField(allow_zero=True, required=False, default=Decimal("0"))
-    occupational_hygiene = FTEValueField(allow_zero=True, required=False, default=Decimal("0"))
-    ergonomics = FTEValueField(allow_zero=True, required=False, default=Decimal("0"))
-    psychosocial = FTEValueField(allow_zero=True, required=False, default=Decimal("0"))
-    systematic_hse = FTEValueField(allow_zero=True, required=False, default=Decimal("0"))
+    occupational_medicine = DisciplineFTEField(required=False, default=Decimal("0"))
+    occupational_hygiene = DisciplineFTEField(required=False, default=Decimal("0"))
+    ergonomics = DisciplineFTEField(required=False, default=Decimal("0"))
+    psychosocial = DisciplineFTEField(required=False, default=Decimal("0"))
+    systematic_hse = DisciplineFTEField(required=False, default=Decimal("0"))
 
 
 class StaffSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(min_length=1, max_length=200, trim_whitespace=False)
     fte = FTEValueField()
     employment = serializers.ChoiceField(choices=rules.EMPLOYMENT_TYPES, default="permanent")
-    training_completed = serializers.BooleanField(default=False)
+    training_completed = StrictBooleanField(default=False)
     hpr_number = HprNumberField(
-        r"^[0-9]{1,9}\Z",
+        r"^[0-9]{0,9}\Z",
         max_length=9,
         required=False,
         allow_blank=True,
@@ -108,8 +140,8 @@ class StaffSerializer(StrictSerializer):
 
 
 class DocumentsSerializer(StrictSerializer):
-    quality_system = serializers.BooleanField(default=False)
-    competence_development_plan = serializers.BooleanField(default=False)
+    quality_system = StrictBooleanField(default=False)
+    competence_development_plan = StrictBooleanField(default=False)
 
 
 class RuleCheckRequestSerializer(StrictSerializer):
@@ -181,6 +213,7 @@ class RuleCheckView(APIView):
 
     access = (PUBLIC,)
     authentication_classes: list = []
+    parser_classes = [JSONParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "rule_check"
 
@@ -196,7 +229,15 @@ class RuleCheckView(APIView):
             "more than the person's FTE. Unknown keys are refused. Rate-limited per client."
         ),
         request=RuleCheckRequestSerializer,
-        responses={200: RuleCheckResponseSerializer},
+        responses={
+            200: RuleCheckResponseSerializer,
+            400: OpenApiResponse(
+                {"type": "object", "additionalProperties": True},
+                description="Invalid roster: the errors per field (a list of messages, or per row of staff).",
+            ),
+            413: TOO_LARGE,
+            429: THROTTLED,
+        },
         examples=[OpenApiExample("Two people", value=EXAMPLE_REQUEST, request_only=True)],
         tags=["approvals"],
     )
@@ -219,3 +260,17 @@ class RuleCheckView(APIView):
             documents=dict(data.get("documents") or {}),
         )
         return Response(evaluation_response(rules.evaluate(rule_input)))
+
+
+def strict_request_components(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the request bodies of StrictSerializer (which
+    refuses unknown keys) say `additionalProperties: false`, as the API behaves."""
+    strict, todo = set(), [StrictSerializer]
+    while todo:
+        cls = todo.pop()
+        strict.add(cls.__name__.removesuffix("Serializer"))
+        todo.extend(cls.__subclasses__())
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name in strict:
+            component["additionalProperties"] = False
+    return result

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import PUBLIC
+from core.api import empty_parameter
 
 from . import obligation
 from .models import Enterprise
@@ -20,6 +21,11 @@ from .orgnr import OrgnrError, parse_orgnr
 from .selectors import ObligationAnswer, UnknownCode, obligation_for_code, obligation_for_orgnr
 
 STATUSES = [s.value for s in obligation.Status]
+# Nine digits, with the spaces, dots or dashes people write, a `NO` prefix and an `MVA` suffix
+# (enterprises.orgnr.compact); the check digit is checked by the view (400, check=checksum).
+# An industry code as obligation.normalise_code reads it: `49`, `85.1`, `96.020`, `96,02`, `96020`.
+NACE_PATTERN = r"^\s*[0-9]{2}(?:[.,][0-9]{1,3}|[0-9]{1,3})?\s*$"
+ORGNR_PATTERN = r"^\s*(?:[Nn][Oo])?\s*(?:[0-9][\s.\-]*){9}(?:[Mm][Vv][Aa])?\s*$"
 
 
 # ------------------------------------------------------------------ schema (documentation)
@@ -99,7 +105,7 @@ ErrorSerializer = inline_serializer(
     "ObligationError",
     fields={
         "error": serializers.CharField(),
-        "field": serializers.CharField(),
+        "field": serializers.CharField(allow_null=True, help_text="null: the request as a whole"),
         "check": serializers.ChoiceField(choices=["length", "digits", "range", "checksum"], required=False),
     },
 )
@@ -186,12 +192,12 @@ class ObligationView(APIView):
         parameters=[
             OpenApiParameter(
                 "nace",
-                str,
+                {"type": "string", "pattern": NACE_PATTERN},
                 description="Industry code, SN2025 or SN2007, at any level (`49`, `85.1`, `96.020`).",
             ),
             OpenApiParameter(
                 "orgnr",
-                str,
+                {"type": "string", "pattern": ORGNR_PATTERN},
                 description="Organisation number (nine digits; spaces, `NO` prefix and `MVA` suffix accepted).",
             ),
             OpenApiParameter(
@@ -215,6 +221,8 @@ class ObligationView(APIView):
     )
     def get(self, request):
         params = request.query_params
+        if empty := empty_parameter(params, ("nace", "orgnr", "date", "standard")):
+            return _error(400, _("The parameter %(name)s is empty.") % {"name": empty}, empty)
         nace, orgnr_raw = (params.get("nace") or "").strip(), (params.get("orgnr") or "").strip()
         if bool(nace) == bool(orgnr_raw):
             return _error(400, _("Give either nace or orgnr."), "nace" if not nace else "orgnr")

@@ -9,13 +9,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from accounts.access import PUBLIC, access
 from approvals.selectors.public_register import providers_approved_on
+from core.api import THROTTLED, ErrorSerializer, empty_parameter
 from core.csv import SafeWriter, csv_attachment
 from enterprises.municipalities import counties, county_of, municipalities, municipality_name
 
@@ -193,6 +195,7 @@ class ProvidersAPIView(ListAPIView):
     """Approved occupational health services (valid today), as in the public register."""
 
     access = (PUBLIC,)
+    authentication_classes: list = []  # public: no session, no cookie
     serializer_class = ProviderOut
     pagination_class = None
     throttle_classes = [AnonRateThrottle]
@@ -200,13 +203,37 @@ class ProvidersAPIView(ListAPIView):
     def get_queryset(self):
         return _providers(self.request.query_params)[1]
 
+    def list(self, request, *args, **kwargs):
+        if empty := empty_parameter(request.query_params, ("municipality", "county")):
+            return Response({"error": _("The parameter %(name)s is empty.") % {"name": empty}, "field": empty}, 400)
+        form = RegisterSearchForm(request.query_params)
+        if not form.is_valid():  # the page is lenient; the API says what is wrong
+            field, errors = next(iter(form.errors.items()))
+            return Response({"error": str(errors[0]), "field": field}, status=400)
+        return super().list(request, *args, **kwargs)
+
     @extend_schema(
         summary="Approved providers (BHT) valid today",
         parameters=[
-            OpenApiParameter("q", str, description="Name, organisation number, municipality or county name"),
-            OpenApiParameter("municipality", str, description="Municipality number (4 digits)"),
-            OpenApiParameter("county", str, description="County number (2 digits)"),
+            OpenApiParameter(
+                "q",
+                {"type": "string", "maxLength": 100, "pattern": "^[^\\x00]*$"},
+                description="Name, organisation number, municipality or county name",
+            ),
+            OpenApiParameter(
+                "municipality",
+                {"type": "string", "enum": sorted(municipalities())},
+                description="Municipality number (4 digits)",
+            ),
+            OpenApiParameter(
+                "county", {"type": "string", "enum": sorted(counties())}, description="County number (2 digits)"
+            ),
         ],
+        responses={
+            200: ProviderOut(many=True),
+            400: OpenApiResponse(ErrorSerializer, description="A search parameter that is not valid."),
+            429: THROTTLED,
+        },
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
