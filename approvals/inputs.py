@@ -17,7 +17,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.orgnr import ascii_digits
+from core.orgnr import ascii_digits
 
 __all__ = ["ascii_digits", "DigitsField", "check_date_in_range", "four_digits", "hpr_digits"]
 

@@ -154,7 +154,7 @@ def test_orgnr_of_zeros_is_refused(provider_client, provider_user, orgnr):
 
 
 def test_orgnr_api_refuses_zeros_and_reads_full_width(client):
-    from enterprises.orgnr import OrgnrError, parse_orgnr
+    from core.orgnr import OrgnrError, parse_orgnr
 
     with pytest.raises(OrgnrError) as exc:
         parse_orgnr("000000000")
