@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from core.limits import SYSTEM_TEXT_MAX, TEXT_MAX, text_limits
 from providers.models import (
     ProviderForm,
     municipality_validator,
@@ -92,9 +93,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     # Handler side: the open request for more information (shown to the provider), and a
     # notice of revocation (varsel om tilbakekall) with its reason and deadline.
-    information_request = models.TextField(_("request for more information"), blank=True)
+    information_request = models.TextField(_("request for more information"), blank=True, max_length=TEXT_MAX)
     information_requested_at = models.DateTimeField(_("information requested"), null=True, blank=True)
-    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True, max_length=TEXT_MAX)
     revocation_deadline = models.DateField(_("deadline in the notice of revocation"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -105,6 +106,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "sequence"], name="case_unique_year_sequence"),
             models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_valid"),
+            *text_limits("information_request", "revocation_reason"),
         ]
         indexes = [models.Index(fields=["status", "received_at"])]
 
@@ -214,7 +216,9 @@ class Application(FSMModelMixin, models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     special_case_requested = models.BooleanField(_("asks for approval in special cases"), default=False)
-    special_case_explanation = models.TextField(_("cooperation that covers what is missing"), blank=True)
+    special_case_explanation = models.TextField(
+        _("cooperation that covers what is missing"), blank=True, max_length=TEXT_MAX
+    )
     declaration_accepted = models.BooleanField(_("declaration accepted"), default=False)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -240,6 +244,7 @@ class Application(FSMModelMixin, models.Model):
                 condition=~Q(special_case_requested=True) | ~Q(special_case_explanation=""),
                 name="application_special_case_explained",
             ),
+            *text_limits("special_case_explanation"),
         ]
 
     def __str__(self):
@@ -404,7 +409,7 @@ class CaseEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(_("message"), blank=True, max_length=SYSTEM_TEXT_MAX)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
@@ -419,7 +424,7 @@ class CaseNote(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("note"))
+    text = models.TextField(_("note"), max_length=TEXT_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -427,6 +432,7 @@ class CaseNote(models.Model):
         verbose_name = _("internal note")
         verbose_name_plural = _("internal notes")
         ordering = ["created_at"]
+        constraints = [*text_limits("text")]
 
 
 class DecisionOutcome(models.TextChoices):
@@ -446,9 +452,9 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(_("decided"))
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    shorter_period_reason = models.TextField(_("reason for a shorter period"), blank=True)
-    conditions = models.TextField(_("conditions"), blank=True)
-    justification = models.TextField(_("justification"), blank=True)
+    shorter_period_reason = models.TextField(_("reason for a shorter period"), blank=True, max_length=TEXT_MAX)
+    conditions = models.TextField(_("conditions"), blank=True, max_length=TEXT_MAX)
+    justification = models.TextField(_("justification"), blank=True, max_length=TEXT_MAX)
     # [{"id": "total_fte", "requirement": "...", "met": true, "assessment": "..."}]
     assessments = models.JSONField(_("assessment per requirement"), default=list)
     appeal_deadline = models.DateField(_("appeal deadline"), null=True, blank=True)
@@ -467,6 +473,7 @@ class Decision(models.Model):
                 condition=~Q(outcome="approved_special") | ~Q(justification=""),
                 name="decision_special_case_justified",
             ),
+            *text_limits("shorter_period_reason", "conditions", "justification"),
         ]
 
     # Decisions against the provider that can be appealed (forvaltningsloven § 28).
@@ -503,7 +510,7 @@ class DecisionLetter(models.Model):
     pdf = models.FileField(upload_to=letter_upload_to, blank=True, max_length=255)
     pages = models.PositiveSmallIntegerField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField(blank=True, max_length=SYSTEM_TEXT_MAX)
     generated_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -533,7 +540,7 @@ class Approval(FSMModelMixin, models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     special_case = models.BooleanField(_("approved in special cases"), default=False)
-    conditions = models.TextField(_("conditions"), blank=True)
+    conditions = models.TextField(_("conditions"), blank=True, max_length=TEXT_MAX)
     status = FSMField(
         _("status"), max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.VALID, protected=True
     )
@@ -547,6 +554,7 @@ class Approval(FSMModelMixin, models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(valid_until__gte=F("valid_from")), name="approval_period_ordered"),
             models.CheckConstraint(condition=Q(status__in=ApprovalStatus.values), name="approval_status_valid"),
+            *text_limits("conditions"),
         ]
         indexes = [models.Index(fields=["status", "valid_until"])]
 
@@ -582,13 +590,13 @@ class Appeal(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("submitted"))
-    text = models.TextField(_("grounds for the appeal"))
+    text = models.TextField(_("grounds for the appeal"), max_length=TEXT_MAX)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     handled_at = models.DateTimeField(null=True, blank=True)
-    outcome_reason = models.TextField(_("reason"), blank=True)
+    outcome_reason = models.TextField(_("reason"), blank=True, max_length=TEXT_MAX)
     history = HistoricalRecords()
 
     class Meta:
@@ -597,6 +605,7 @@ class Appeal(models.Model):
         ordering = ["-submitted_at"]
         constraints = [
             models.UniqueConstraint(fields=["decision"], name="appeal_one_per_decision"),
+            *text_limits("text", "outcome_reason"),
         ]
 
 
@@ -642,7 +651,7 @@ class RenewalReminder(models.Model):
     due_on = models.DateField(_("due"))
     recipients = models.JSONField(_("recipients"), default=list, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = models.TextField(_("last error"), blank=True, max_length=SYSTEM_TEXT_MAX)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
@@ -684,7 +693,7 @@ class ProviderNotice(models.Model):
     change_notice = models.OneToOneField(
         "ChangeNotice", null=True, blank=True, on_delete=models.CASCADE, related_name="notice"
     )
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(_("message"), blank=True, max_length=SYSTEM_TEXT_MAX)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -715,7 +724,7 @@ class ChangeNotice(models.Model):
     provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="change_notices")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=TEXT_MAX)
     # What changed: {"contact": {field: [old, new]}, "departments": {"added": [...], "removed": [...],
     # "changed": [...]}, "staff": {"added": [...], "removed": [...], "changed": [...]}}
     changes = models.JSONField(_("changes"), default=dict)
@@ -734,6 +743,7 @@ class ChangeNotice(models.Model):
             models.CheckConstraint(
                 condition=Q(outcome__in=["registered", "rules_met", "followup"]), name="change_notice_outcome_valid"
             ),
+            *text_limits("comment"),
         ]
 
 
@@ -758,7 +768,7 @@ class FollowUpTask(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    resolution = models.TextField(_("resolution"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True, max_length=TEXT_MAX)
 
     class Meta:
         verbose_name = _("follow-up task")
@@ -769,5 +779,6 @@ class FollowUpTask(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(done_at__isnull=False), name="followup_done_has_time"
             ),
+            *text_limits("resolution"),
         ]
         indexes = [models.Index(fields=["status", "-created_at"])]

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import SYSTEM_TEXT_MAX
+
 
 class JobRun(models.Model):
     """One run (or retry) of a scheduled job (planlagt jobb), for the operations page."""
@@ -20,7 +22,7 @@ class JobRun(models.Model):
     started_at = models.DateTimeField(_("started"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     counts = models.JSONField(_("result"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
+    error = models.TextField(_("error"), blank=True, max_length=SYSTEM_TEXT_MAX)
 
     class Meta:
         verbose_name = _("job run")

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import SYSTEM_TEXT_MAX, TEXT_MAX, text_limits
+
 
 class Standard(models.TextChoices):
     SN2025 = "SN2025", "SN2025"
@@ -90,7 +92,7 @@ class ObligationListEntry(models.Model):
     division = models.CharField(_("division"), max_length=2)
     code = models.CharField(_("code"), max_length=6)
     name = models.CharField(_("name"), max_length=300)
-    condition = models.TextField(_("condition"), blank=True)
+    condition = models.TextField(_("condition"), blank=True, max_length=SYSTEM_TEXT_MAX)
 
     class Meta:
         verbose_name = _("industry list entry")
@@ -238,7 +240,7 @@ class Dispensation(models.Model):
     part = models.CharField(_("the part exempted"), max_length=300, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=TEXT_MAX)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -257,6 +259,7 @@ class Dispensation(models.Model):
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
                 name="dispensation_period_ordered",
             ),
+            *text_limits("reason"),
         ]
 
     def __str__(self) -> str:

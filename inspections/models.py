@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from core.limits import TEXT_MAX, text_limits
+
 
 class InspectionKind(models.TextChoices):
     ANNOUNCED = "announced", _("Announced")
@@ -46,7 +48,7 @@ class Inspection(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("inspector"), on_delete=models.PROTECT, related_name="inspections"
     )
     inspected_on = models.DateField(_("date"))
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=TEXT_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -59,6 +61,7 @@ class Inspection(models.Model):
             models.CheckConstraint(
                 condition=~Q(target="provider") | Q(provider__isnull=False), name="inspection_provider_target_has_fk"
             ),
+            *text_limits("summary"),
         ]
 
     def __str__(self):
@@ -75,13 +78,16 @@ class Finding(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=TEXT_MAX)
 
     class Meta:
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         ordering = ["id"]
-        constraints = [models.CheckConstraint(condition=Q(kind__in=["nonconformity", "remark"]), name="finding_kind")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["nonconformity", "remark"]), name="finding_kind"),
+            *text_limits("description"),
+        ]
 
     def __str__(self):
         return self.description[:60]
@@ -101,13 +107,13 @@ class Order(FSMModelMixin, models.Model):
     finding = models.ForeignKey(
         Finding, verbose_name=_("finding"), null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
     )
-    text = models.TextField(_("order"))
+    text = models.TextField(_("order"), max_length=TEXT_MAX)
     legal_basis = models.CharField(_("legal basis"), max_length=200, default="aml. § 18-6")
     issued_on = models.DateField(_("issued"))
     deadline = models.DateField(_("deadline"))
     status = FSMField(_("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.OPEN, protected=True)
     overdue_at = models.DateTimeField(_("marked overdue"), null=True, blank=True)
-    compliance_documentation = models.TextField(_("documented compliance"), blank=True)
+    compliance_documentation = models.TextField(_("documented compliance"), blank=True, max_length=TEXT_MAX)
     compliance_documented_at = models.DateTimeField(_("compliance documented"), null=True, blank=True)
     compliance_registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -125,6 +131,7 @@ class Order(FSMModelMixin, models.Model):
                 | (Q(compliance_documented_at__isnull=False) & ~Q(compliance_documentation="")),
                 name="order_complied_is_documented",
             ),
+            *text_limits("text", "compliance_documentation"),
         ]
         indexes = [models.Index(fields=["status", "deadline"])]
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.access import access
 from accounts.models import Role
+from core.limits import TEXT_MAX
 
 from . import selectors, services
 from .models import Inspection, Order, OrderStatus
@@ -18,6 +19,7 @@ from .models import Inspection, Order, OrderStatus
 
 class ComplianceForm(forms.Form):
     documentation = forms.CharField(
+        max_length=TEXT_MAX,
         label=gettext_lazy("Documentation of compliance"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("For a missing BHT: the signed contract and the plan, with dates."),

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import SYSTEM_TEXT_MAX
+
 
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -29,14 +31,14 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=50, db_index=True)
     to = models.JSONField(_("to"), default=list)
     subject = models.CharField(_("subject"), max_length=500)
-    body = models.TextField(_("body"))
+    body = models.TextField(_("body"), max_length=SYSTEM_TEXT_MAX)
     # [{"filename", "content_type", "storage_name"} | {"filename", "content_type", "content_b64"}]
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = models.TextField(_("last error"), blank=True, max_length=SYSTEM_TEXT_MAX)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

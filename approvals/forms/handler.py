@@ -13,13 +13,17 @@ from accounts.models import CASE_HANDLER_ROLES, User
 from approvals.models import Appeal, CaseStatus, DecisionOutcome
 from approvals.rules import REQUIREMENTS
 from approvals.services.cases import default_valid_until
+from core.limits import TEXT_MAX
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class QueueFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Search"), required=False, help_text=_("Case number, provider name or organisation number")
+        max_length=200,
+        label=_("Search"),
+        required=False,
+        help_text=_("Case number, provider name or organisation number"),
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -61,6 +65,7 @@ class AssignForm(forms.Form):
 
 class InformationRequestForm(forms.Form):
     message = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("What must the provider supplement?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The provider sees this text in the portal and gets it by e-mail."),
@@ -68,11 +73,11 @@ class InformationRequestForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(max_length=TEXT_MAX, label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RevocationNoticeForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=TEXT_MAX, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     deadline = forms.DateField(label=_("Deadline for the provider"), widget=DATE_WIDGET)
 
     def __init__(self, *args, **kwargs):
@@ -82,7 +87,10 @@ class RevocationNoticeForm(forms.Form):
 
 class RevocationDropForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why the revocation is dropped"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Why the revocation is dropped"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -95,11 +103,12 @@ class AppealDecideForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=TEXT_MAX, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AppealForm(forms.Form):
     text = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Grounds for the appeal"),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Say which decision you appeal, what you think is wrong and what you want changed."),
@@ -118,10 +127,16 @@ class DecisionForm(forms.Form):
         help_text=_("Five years from today unless you set a shorter period."),
     )
     shorter_period_reason = forms.CharField(
-        label=_("Reason for a shorter period"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Reason for a shorter period"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    conditions = forms.CharField(label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    conditions = forms.CharField(
+        max_length=TEXT_MAX, label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     justification = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Justification"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -157,6 +172,7 @@ class DecisionForm(forms.Form):
                 initial="yes" if p.get("met", True) else "no",
             )
             self.fields[f"assessment_{req.id}"] = forms.CharField(
+                max_length=TEXT_MAX,
                 label=_("Assessment"),
                 widget=forms.Textarea(attrs={"rows": 3}),
                 initial=p.get("assessment", ""),

@@ -12,6 +12,7 @@ from approvals.forms.provider import (
     StaffFormSet,
 )
 from approvals.inputs import DigitsField, four_digits
+from core.limits import TEXT_MAX
 from providers.models import DEPARTMENT_FIELDS
 
 
@@ -39,6 +40,7 @@ ChangeStaffFormSet = StaffFormSet
 
 class ChangeNoticeCommentForm(forms.Form):
     comment = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Comment (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

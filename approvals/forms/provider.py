@@ -14,6 +14,7 @@ from approvals import rules
 from approvals.documents import pdf_check
 from approvals.inputs import DigitsField, check_date_in_range, four_digits, hpr_digits
 from approvals.models import Application, ApplicationDepartment, DocumentKind
+from core.limits import TEXT_MAX
 from core.orgnr import OrgnrError, parse_orgnr
 from providers.models import DEPARTMENT_FIELDS, ORGANISATION_FIELDS
 from providers.vocabulary import DISCIPLINE_FIELDS, Discipline, EmploymentType, Profession
@@ -282,6 +283,7 @@ class SubmitForm(forms.Form):
         help_text=_("Only when requirements are not met: explain the cooperation that covers what is missing."),
     )
     special_case_explanation = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Cooperation with other competence environments that covers what is missing"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
