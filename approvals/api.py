@@ -102,6 +102,11 @@ class HprNumberField(serializers.RegexField):
     turn them into ASCII first), so no HPR number escapes the duplicate check."""
 
 
+@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\x00]*$"})
+class NameField(serializers.CharField):
+    """A name: any text but a NUL character (which DRF refuses, and the schema says)."""
+
+
 class DisciplinesSerializer(StrictSerializer):
     occupational_medicine = DisciplineFTEField(required=False, default=Decimal("0"))
     occupational_hygiene = DisciplineFTEField(required=False, default=Decimal("0"))
@@ -111,7 +116,7 @@ class DisciplinesSerializer(StrictSerializer):
 
 
 class StaffSerializer(StrictSerializer):
-    name = serializers.CharField(min_length=1, max_length=200, trim_whitespace=False)
+    name = NameField(min_length=1, max_length=200, trim_whitespace=False)
     fte = FTEValueField()
     employment = serializers.ChoiceField(choices=rules.EMPLOYMENT_TYPES, default="permanent")
     training_completed = StrictBooleanField(default=False)

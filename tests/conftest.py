@@ -123,13 +123,31 @@ def browser():
         b.close()
 
 
+CSP_VIOLATIONS: list[str] = []
+AXE_PAGES: list[str] = []
+
+
 @pytest.fixture
 def page(browser, live_server):
+    """A browser page on the live server. Any Content-Security-Policy violation the browser
+    reports (an inline script or style, eval, a foreign source) fails the test."""
     context = browser.new_context(base_url=live_server.url, locale="nb-NO")
     context.set_default_timeout(15_000)
     pg = context.new_page()
+    violations = []
+    pg.on(
+        "console",
+        lambda msg: violations.append(f"{pg.url}: {msg.text}") if "Content Security Policy" in msg.text else None,
+    )
     yield pg
     context.close()
+    CSP_VIOLATIONS.extend(violations)
+    assert not violations, "CSP violations:\n" + "\n".join(violations)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if AXE_PAGES:
+        terminalreporter.write_line(f"axe-core: {len(AXE_PAGES)} page checks ({len(set(AXE_PAGES))} distinct)")
 
 
 @pytest.fixture
@@ -154,6 +172,7 @@ def axe_check(page):
     axe = Axe()
 
     def _check(context: str = ""):
+        AXE_PAGES.append(context or page.url.split("?")[0])
         results = axe.run(page)
         bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
         detail = "\n".join(
