@@ -76,7 +76,12 @@ def test_person_logs_in_chooses_organisation_and_acts_for_it(idporten):
     response = kari.login("idporten", "kari")
     assert response.status_code == 302 and response["Location"] == "/konto/organisasjon/"
     user = User.objects.get(oidc_sub="kari-sub")
-    assert (user.oidc_provider, user.full_name, user.role, user.email) == ("idporten", "Kari Nordmann", Role.PERSON, None)
+    assert (user.oidc_provider, user.full_name, user.role, user.email) == (
+        "idporten",
+        "Kari Nordmann",
+        Role.PERSON,
+        None,
+    )
 
     chooser = kari.portal.get("/konto/organisasjon/")
     assert chooser.status_code == 200

@@ -114,7 +114,9 @@ class IdP:
         self._write_config()
         self.log_file = self.folder / f"{self.kind}-provider.log"
         with open(self.log_file, "ab") as log:
-            self.process = subprocess.Popen([node, str(SCRIPT), str(self.config_file)], cwd=ROOT, stdout=log, stderr=log)
+            self.process = subprocess.Popen(
+                [node, str(SCRIPT), str(self.config_file)], cwd=ROOT, stdout=log, stderr=log
+            )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
