@@ -13,7 +13,6 @@ urlpatterns = [
     path("organisasjon/", views_login.choose_organisation, name="choose_organisation"),
     path("organisasjon/ingen/", views_login.no_organisation, name="no_organisation"),
     path("demo/", views_login.demo_login, name="demo_login"),
-    path("start/", views.start, name="start"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),

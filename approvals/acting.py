@@ -8,21 +8,19 @@ app-ready time; accounts imports no domain app).
 - Otherwise: none of ours; the next resolver (or the default: enterprise) decides.
 """
 
-from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import Role
 from accounts.organisations import Acting, Organisation
-
-from .models import Provider
+from providers import selectors as provider_selectors
+from providers.services import provider_get_or_create
 
 
 def resolve_provider(*, organisation: Organisation, user) -> Acting | None:
-    provider = Provider.objects.filter(orgnr=organisation.orgnr).only("pk").first()
-    if provider is not None:
-        return Acting(role=Role.PROVIDER, provider_id=provider.pk)
+    provider_id = provider_selectors.provider_id_for_orgnr(orgnr=organisation.orgnr)
+    if provider_id is not None:
+        return Acting(role=Role.PROVIDER, provider_id=provider_id)
     if not organisation.may_apply:
         return None
-    with transaction.atomic():
-        provider, _ = Provider.objects.get_or_create(orgnr=organisation.orgnr, defaults={"name": organisation.name})
+    provider, _created = provider_get_or_create(orgnr=organisation.orgnr, defaults={"name": organisation.name})
     return Acting(role=Role.PROVIDER, provider_id=provider.pk, next_url=reverse("approvals:application_create"))

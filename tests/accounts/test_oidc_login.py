@@ -10,7 +10,8 @@ from django.test import Client
 
 from accounts import oidc
 from accounts.models import Role, User
-from approvals.models import Application, Provider
+from approvals.models import Application
+from providers.models import Provider
 from tests.approvals.factories import ApplicationFactory
 from tests.factories import ProviderFactory
 from tests.oidc.idp import BHT_RESOURCE, ENTERPRISE_RESOURCE, altinn, through_idp

@@ -1,0 +1,83 @@
+"""The project's own pages: the front page, each role's start page, the health probe and the
+operations page for scheduled jobs. They sit on top of every app and may read from all of them."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import connection, transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import AUTHENTICATED, PUBLIC, access
+from accounts.models import Role
+from core import selectors as core_selectors
+from core.models import JobRun
+
+from .beat import BEAT_SCHEDULE
+from .celery import app as celery_app
+
+
+@access(PUBLIC)
+def home(request):
+    """Public front page: what the portal is, and the three ways in."""
+    return render(request, "home.html")
+
+
+@access(AUTHENTICATED)
+def start(request):
+    """The signed-in user's start page, one per role (templates/start/<role>.html)."""
+    role = request.user.role if request.user.role in Role.values else "admin"
+    return render(request, f"start/{role}.html", {"role_label": Role(role).label})
+
+
+@access(PUBLIC)
+def healthz(request):
+    """200 with the state of database and broker; 503 when the database is down."""
+    state = {"database": "ok", "broker": "eager" if settings.CELERY_TASK_ALWAYS_EAGER else "ok"}
+    status = 200
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - report, don't crash the probe
+        state["database"] = f"error: {exc.__class__.__name__}"
+        status = 503
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        try:
+            with celery_app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+        except Exception as exc:  # noqa: BLE001
+            state["broker"] = f"error: {exc.__class__.__name__}"
+    state["status"] = "ok" if status == 200 and not state["broker"].startswith("error") else "degraded"
+    return JsonResponse(state, status=status)
+
+
+# ---------------------------------------------------------------- administrators
+@access(Role.ADMIN)
+def jobs(request):
+    job = request.GET.get("job", "")
+    status = request.GET.get("status", "")
+    page = Paginator(core_selectors.job_runs(job=job, status=status), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/jobs.html",
+        {
+            "overview": core_selectors.jobs_overview(BEAT_SCHEDULE),
+            "page": page,
+            "job": job,
+            "status": status,
+            "statuses": JobRun.Status.choices,
+        },
+    )
+
+
+@access(Role.ADMIN)
+@require_POST
+def job_run_now(request, name):
+    entry = BEAT_SCHEDULE.get(name)
+    if entry is None:
+        raise Http404
+    transaction.on_commit(lambda: celery_app.tasks[entry["task"]].delay())
+    messages.success(request, _("The job “%(name)s” has been started.") % {"name": name})
+    return redirect("jobs")
