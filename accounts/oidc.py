@@ -113,6 +113,8 @@ def authorize_redirect(request, name: str, *, redirect_uri: str, acr_values: str
     """The redirect to the provider's login page (state, nonce and PKCE verifier in the session)."""
     conf = config(name)
     extra = {}
+    if acr_values:  # step-up: a new login at the provider, not its existing session
+        extra["prompt"] = "login"
     acr_values = acr_values or conf.get("acr_values", "")
     if acr_values:
         extra["acr_values"] = acr_values
@@ -120,8 +122,6 @@ def authorize_redirect(request, name: str, *, redirect_uri: str, acr_values: str
         import json
 
         extra["authorization_details"] = json.dumps(conf["authorization_details"], separators=(",", ":"))
-    if conf.get("prompt"):
-        extra["prompt"] = conf["prompt"]
     try:
         return client(name).authorize_redirect(request, redirect_uri, **extra)
     except (requests.RequestException, ValueError) as exc:

@@ -213,6 +213,13 @@ def test_too_low_level_of_assurance(idporten, settings):
     draft.refresh_from_db()
     assert draft.is_draft
 
+    # Step up: log in again at the provider (not its existing session), now with BankID.
+    idporten.accounts = {"kari": person(acr="idporten-loa-high", orgs=(ORG_A,))}
+    response = kari.login("idporten", "kari", query=f"?acr=substantial&next=/soknader/{draft.pk}/send-inn/")
+    assert response["Location"] == f"/soknader/{draft.pk}/send-inn/"
+    assert kari.portal.get(response["Location"]).status_code == 200
+
+    idporten.accounts = {"kari": person(acr="idporten-loa-low", orgs=(ORG_A,))}
     settings.OIDC_MIN_ACR = "idporten-loa-substantial"  # a login below the minimum is refused at once
     assert Person().login("idporten", "kari").status_code == 400
 
