@@ -260,3 +260,18 @@ def test_two_sweeps_at_once_send_each_once(flaky, monkeypatch):
     assert not errors, errors
     assert sum(r["sent"] for r in results) == 20
     assert sorted(m.to[0] for m in flaky.SENT) == sorted(f"p{n}@test.no" for n in range(20))
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_sends_once_when_queued_twice(celery_worker_real):
+    import time
+
+    notification = _queue()  # committed (transactional db): the task goes to the broker
+    notification_send_task.delay(notification.pk)  # a duplicate delivery
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and Notification.objects.get(pk=notification.pk).status != "sent":
+        time.sleep(0.2)
+    time.sleep(1)  # let the duplicate run too
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.SENT and notification.attempts == 1
+    assert len(mail.outbox) == 1
