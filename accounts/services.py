@@ -1,5 +1,6 @@
-"""Writes to users: the account behind an ID-porten or Entra ID login, and acting for an
-organisation. Keyword-only, in a transaction."""
+"""Writes owned by accounts: users. The demo seeding creates users here, and the identity-provider
+login (ID-porten, Entra ID) the accounts behind a login and the organisation acted for; nothing
+else writes the user table. Keyword-only, in a transaction."""
 
 from __future__ import annotations
 
@@ -9,6 +10,41 @@ from django.db import transaction
 from .models import Role, User
 from .oidc import ENTRA, IDPORTEN, Identity
 from .organisations import Acting, Organisation, resolve
+
+# Every demo user (make run, seed_demo) has this password; the demo is refused in production.
+DEMO_PASSWORD = "bht-demo-2026"
+
+
+def user_create(
+    *,
+    email: str,
+    password: str | None,
+    full_name: str = "",
+    role: str = Role.PROVIDER,
+    provider=None,
+    enterprise_orgnr: str = "",
+) -> User:
+    """A user who logs in by e-mail. Administrators get the Django admin (is_staff, is_superuser)."""
+    with transaction.atomic():
+        return User.objects.create_user(
+            email,
+            password,
+            full_name=full_name,
+            role=role,
+            provider=provider,
+            enterprise_orgnr=enterprise_orgnr,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+        )
+
+
+def user_get_or_create(*, email: str, **fields) -> tuple[User, bool]:
+    with transaction.atomic():
+        user = User.objects.filter(email=email).first()
+        if user is not None:
+            return user, False
+        return user_create(email=email, **fields), True
+
 
 _STAFF_ROLE_ORDER = (Role.ADMIN, Role.CASE_HANDLER, Role.INSPECTOR)
 _STAFF_ROLE_NAMES = {"operator": Role.ADMIN, "case_handler": Role.CASE_HANDLER, "inspector": Role.INSPECTOR}
