@@ -1,12 +1,13 @@
 """Users log in by e-mail and have exactly one role (rolle)."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.orgnr import validate_orgnr
 
 
 class Role(models.TextChoices):
@@ -67,7 +68,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("enterprise organisation number"),
         max_length=9,
         blank=True,
-        validators=[RegexValidator(r"^\d{9}$", _("Nine digits."))],
+        validators=[validate_orgnr],
     )
     oidc_provider = models.CharField(_("identity provider"), max_length=20, blank=True)
     oidc_sub = models.CharField(_("subject at the identity provider"), max_length=255, blank=True)

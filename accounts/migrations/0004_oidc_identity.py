@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_initial'),
+        ('accounts', '0003_orgnr_validated_with_stdnum'),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('providers', '0001_initial'),
     ]
