@@ -1,6 +1,4 @@
 from django.contrib.auth import views as auth_views
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -21,31 +19,6 @@ def start(request):
     """The signed-in user's start page, one per role (templates/start/<role>.html)."""
     role = request.user.role if request.user.role in Role.values else "admin"
     return render(request, f"start/{role}.html", {"role_label": Role(role).label})
-
-
-@access(PUBLIC)
-def healthz(request):
-    """200 with the state of database and broker; 503 when the database is down."""
-    from django.conf import settings
-
-    from bht_portal.celery import app as celery_app
-
-    state = {"database": "ok", "broker": "eager" if settings.CELERY_TASK_ALWAYS_EAGER else "ok"}
-    status = 200
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - report, don't crash the probe
-        state["database"] = f"error: {exc.__class__.__name__}"
-        status = 503
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
-        try:
-            with celery_app.connection_for_write() as conn:
-                conn.ensure_connection(max_retries=1, timeout=2)
-        except Exception as exc:  # noqa: BLE001
-            state["broker"] = f"error: {exc.__class__.__name__}"
-    state["status"] = "ok" if status == 200 and not state["broker"].startswith("error") else "degraded"
-    return JsonResponse(state, status=status)
 
 
 class LoginView(auth_views.LoginView):

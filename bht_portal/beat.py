@@ -12,6 +12,12 @@ BEAT_SCHEDULE: dict = {
         "task": "approvals.tasks.decision_letters_sweep",
         "schedule": crontab(minute="*/10"),
     },
+    "queued-jobs-sweep": {
+        # "Run now" requests made while the broker was unreachable (lifecycle.services.job_enqueue).
+        "task": "lifecycle.tasks.queued_jobs_send",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
     # Lifecycle (lifecycle/tasks.py). Daily; `expires` drops a run that waited in the queue
     # past the next one (the next run catches up, as every job works from the current state).
     "lifecycle-approvals-expire": {

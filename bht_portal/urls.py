@@ -4,6 +4,7 @@ from django.urls import include, path
 from accounts import views as account_views
 
 from .api import SchemaView
+from .health import healthz
 
 # Each app exposes `urls` (pages) and `api_urls` (JSON under /api/v1/).
 api_patterns = [
@@ -14,7 +15,7 @@ api_patterns = [
 
 urlpatterns = [
     path("", account_views.home, name="home"),
-    path("healthz", account_views.healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),
     path("konto/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_patterns, "api"), namespace="api")),

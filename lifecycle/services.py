@@ -573,3 +573,80 @@ def job_run_record(*, job: str, func: Callable[[], dict], task_id: str = "", att
         raise JobIncomplete(f"{job}: {counts['failed']} item(s) failed")
     JobRun.objects.filter(pk=run.pk).update(status=JobRun.Status.SUCCEEDED, finished_at=timezone.now(), counts=counts)
     return counts
+
+
+# ---------------------------------------------------------------- sending jobs to the broker
+# Publishing gives up quickly when the broker is away (one retry), so a request never waits
+# long for it; the request itself is kept (a queued JobRun) and sent by the sweep.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
+def _task(name: str):
+    """The Celery task called `name`, importing its module first: the web process does not
+    import task modules by itself (Celery's autodiscovery runs in the worker), so looking a
+    task up by name there would be NotRegistered."""
+    import importlib
+
+    from celery import current_app
+
+    importlib.import_module(name.rsplit(".", 1)[0])
+    return current_app.tasks[name]
+
+
+def job_send(*, job: str, kwargs: dict | None = None) -> None:
+    """Send one job to the broker (or, with no broker, run it in-process). Raises when the
+    broker cannot be reached."""
+    _task(job).apply_async(kwargs=kwargs or {}, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+
+
+def job_enqueue(*, job: str, kwargs: dict | None = None) -> JobRun | None:
+    """ "Run now": send the job; if the broker cannot be reached, keep the request as a queued
+    JobRun (one per job and arguments) for the sweep, and return it. None when it was sent.
+    With no broker (make run) the job runs in-process and its failure is on its JobRun."""
+    kwargs = kwargs or {}
+    if current_app_is_eager():
+        try:
+            job_send(job=job, kwargs=kwargs)
+        except Exception:  # noqa: BLE001 - recorded as a failed run by job_run_record
+            log.warning("Job %s failed when run in-process", job, exc_info=True)
+        return None
+    try:
+        job_send(job=job, kwargs=kwargs)
+        return None
+    except Exception as exc:  # noqa: BLE001 - any publish failure: the broker is away
+        log.warning("Broker unreachable, %s queued for the sweep (%s: %s)", job, type(exc).__name__, exc)
+    queued = JobRun.objects.filter(job=job, status=JobRun.Status.QUEUED, kwargs=kwargs).first()
+    return queued or JobRun.objects.create(
+        job=job, status=JobRun.Status.QUEUED, kwargs=kwargs, started_at=timezone.now()
+    )
+
+
+def current_app_is_eager() -> bool:
+    from celery import current_app
+
+    return bool(current_app.conf.task_always_eager)
+
+
+def queued_jobs_send() -> dict:
+    """The sweep: send every queued job (oldest first) and drop its row once sent. A row
+    another sweep is sending is skipped (SKIP LOCKED); if the broker is still away the rows
+    stay for the next sweep."""
+    sent = waiting = 0
+    while True:
+        with transaction.atomic():
+            run = (
+                JobRun.objects.select_for_update(skip_locked=True)
+                .filter(status=JobRun.Status.QUEUED)
+                .order_by("started_at", "id")
+                .first()
+            )
+            if run is None:
+                break
+            try:
+                job_send(job=run.job, kwargs=run.kwargs)
+            except Exception:  # noqa: BLE001
+                waiting = JobRun.objects.filter(status=JobRun.Status.QUEUED).count()
+                break
+            run.delete()
+            sent += 1
+    return {"sent": sent, "waiting": waiting}

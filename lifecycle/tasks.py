@@ -43,3 +43,9 @@ def order_deadlines_check(self):
     from inspections.services import orders_overdue_mark
 
     return _run(self, lambda: orders_overdue_mark(today=timezone.localdate()))
+
+
+@shared_task(name="lifecycle.tasks.queued_jobs_send")
+def queued_jobs_send():
+    """ "Run now" requests made while the broker was unreachable: sent once it is back."""
+    return services.queued_jobs_send()

@@ -4,7 +4,6 @@ handlers), scheduled jobs (administrators). Thin: forms in, services and selecto
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -175,8 +174,16 @@ def job_run_now(request, name):
     entry = _schedule().get(name)
     if entry is None:
         raise Http404
-    from bht_portal.celery import app
-
-    transaction.on_commit(lambda: app.tasks[entry["task"]].delay())
-    messages.success(request, _("The job “%(name)s” has been started.") % {"name": name})
+    queued = services.job_enqueue(job=entry["task"], kwargs=entry.get("kwargs") or {})
+    if queued is None:
+        messages.success(request, _("The job “%(name)s” has been started.") % {"name": name})
+    else:
+        messages.warning(
+            request,
+            _(
+                "The job “%(name)s” is queued: the task broker cannot be reached just now. It will run "
+                "when the broker is back (the queue is checked every minute)."
+            )
+            % {"name": name},
+        )
     return redirect("lifecycle:jobs")
