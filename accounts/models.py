@@ -43,7 +43,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     provider = models.ForeignKey(
-        "approvals.Provider",
+        "providers.Provider",
         verbose_name=_("provider (BHT)"),
         null=True,
         blank=True,

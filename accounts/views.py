@@ -1,24 +1,9 @@
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .access import AUTHENTICATED, PUBLIC, access
+from .access import AUTHENTICATED, PUBLIC
 from .forms import EmailAuthenticationForm
-from .models import Role
-
-
-@access(PUBLIC)
-def home(request):
-    """Public front page: what the portal is, and the three ways in."""
-    return render(request, "home.html")
-
-
-@access(AUTHENTICATED)
-def start(request):
-    """The signed-in user's start page, one per role (templates/start/<role>.html)."""
-    role = request.user.role if request.user.role in Role.values else "admin"
-    return render(request, f"start/{role}.html", {"role_label": Role(role).label})
 
 
 class LoginView(auth_views.LoginView):

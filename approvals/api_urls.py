@@ -3,7 +3,7 @@
 from django.urls import path
 
 from approvals.api import RuleCheckView
-from approvals.views.register import ProvidersAPIView
+from approvals.views.public_register import ProvidersAPIView
 
 # POST approvals/rule-check (the rules on a roster) and GET providers (the public register).
 urlpatterns: list = [

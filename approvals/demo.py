@@ -15,8 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
 from approvals.documents import minimal_pdf
-from approvals.models import Application, DocumentKind, Provider
+from approvals.models import Application, DocumentKind
 from approvals.services import applications as services
+from providers.models import Provider
 
 TRAINED = datetime.date(2024, 3, 1)
 ROSTER_A = [

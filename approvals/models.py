@@ -19,64 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
-orgnr_validator = RegexValidator(r"^\d{9}$", _("An organisation number has nine digits."))
-municipality_validator = RegexValidator(r"^\d{4}$", _("A municipality number has four digits."))
+from providers.models import (
+    ProviderForm,
+    municipality_validator,
+    orgnr_validator,
+)
+from providers.vocabulary import EmploymentType, Profession
+
 FTE_FIELD = dict(max_digits=4, decimal_places=3, default=Decimal("0"))
-
-
-class ProviderForm(models.TextChoices):
-    EXTERNAL = "external", _("External service")
-    SHARED = "shared", _("Shared service")
-    IN_HOUSE = "in_house", _("In-house service")
-
-
-class Provider(models.Model):
-    """A BHT provider organisation (bedriftshelsetjeneste). Its contact details and
-    departments are what the public register shows; change notices update them."""
-
-    orgnr = models.CharField(_("organisation number"), max_length=9, unique=True, validators=[orgnr_validator])
-    name = models.CharField(_("name"), max_length=200)
-    form = models.CharField(_("form"), max_length=20, choices=ProviderForm.choices, default=ProviderForm.EXTERNAL)
-    street_address = models.CharField(_("street address"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
-    municipality_number = models.CharField(
-        _("municipality number"), max_length=4, blank=True, validators=[municipality_validator]
-    )
-    contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("provider (BHT)")
-        verbose_name_plural = _("providers (BHT)")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class Department(models.Model):
-    """A department (avdeling) of a provider, as in the public register."""
-
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="departments")
-    name = models.CharField(_("name"), max_length=200)
-    street_address = models.CharField(_("street address"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
-    municipality_number = models.CharField(_("municipality number"), max_length=4, validators=[municipality_validator])
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("department")
-        verbose_name_plural = _("departments")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 class CaseSequence(models.Model):
@@ -106,7 +56,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     case_number = models.CharField(_("case number"), max_length=12, unique=True)
     year = models.PositiveIntegerField()
     sequence = models.PositiveIntegerField()
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="cases")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="cases")
     status = FSMField(
         _("status"), max_length=30, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED, protected=True
     )
@@ -208,24 +158,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
         return CaseStatus.APPROVED_SPECIAL if special else CaseStatus.APPROVED
 
 
-# The organisation data an application carries (copied from the provider, edited on the form).
-ORGANISATION_FIELDS = (
-    "orgnr",
-    "name",
-    "form",
-    "street_address",
-    "postcode",
-    "city",
-    "municipality_number",
-    "contact_person",
-    "email",
-    "phone",
-)
-# The fields a department has, in the register (Department) and in an application
-# (ApplicationDepartment) alike.
-DEPARTMENT_FIELDS = ("name", "street_address", "postcode", "city", "municipality_number")
-
-
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -235,7 +167,7 @@ class Application(FSMModelMixin, models.Model):
     """An approval application (søknad om godkjenning). A draft is edited freely; a submitted
     version is frozen. Supplements and later edits are new versions on the same case."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="applications")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="applications")
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="applications")
     version = models.PositiveIntegerField(_("version"), default=1)
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -316,23 +248,6 @@ class ApplicationDepartment(models.Model):
         verbose_name = _("department in application")
         verbose_name_plural = _("departments in application")
         ordering = ["id"]
-
-
-class Profession(models.TextChoices):
-    OCCUPATIONAL_PHYSICIAN = "occupational_physician", _("Occupational physician")
-    PHYSICIAN = "physician", _("Other physician")
-    OCCUPATIONAL_HYGIENIST = "occupational_hygienist", _("Occupational hygienist")
-    PHYSIOTHERAPIST = "physiotherapist", _("Physiotherapist/ergonomist")
-    NURSE = "nurse", _("Nurse")
-    PSYCHOLOGIST = "psychologist", _("Psychologist")
-    HSE_ADVISER = "hse_adviser", _("HSE adviser")
-    OTHER = "other", _("Other")
-
-
-class EmploymentType(models.TextChoices):
-    PERMANENT = "permanent", _("Permanent")
-    HIRED = "hired", _("Hired-in")
-    SELF_EMPLOYED = "self_employed", _("Self-employed")
 
 
 class StaffMember(models.Model):
@@ -580,7 +495,7 @@ class ApprovalStatus(models.TextChoices):
 class Approval(FSMModelMixin, models.Model):
     """An approval (godkjenning) of a provider for a period (five years unless shorter)."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="approvals")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="approvals")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="approvals")
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="approval")
     valid_from = models.DateField(_("valid from"))
@@ -651,3 +566,176 @@ class Appeal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["decision"], name="appeal_one_per_decision"),
         ]
+
+
+# ================================================================ lifecycle
+# The approval lifecycle (oppfølging av godkjenninger): renewal reminders, notices on the
+# provider's start page, change notices and follow-up tasks for case handlers.
+# Exactly once: a reminder is a ledger row per (approval, kind) with a unique constraint and a
+# status; see approvals/services/lifecycle.py.
+
+
+class ReminderKind(models.TextChoices):
+    DAYS_180 = "days_180", _("180 days before the end")
+    DAYS_90 = "days_90", _("90 days before the end")
+    DAYS_30 = "days_30", _("30 days before the end")
+    END_DAY = "end_day", _("On the day the approval ends")
+
+
+# Days before valid_until at which each reminder falls due, earliest first.
+REMINDER_DAYS_BEFORE: dict[str, int] = {
+    ReminderKind.DAYS_180: 180,
+    ReminderKind.DAYS_90: 90,
+    ReminderKind.DAYS_30: 30,
+    ReminderKind.END_DAY: 0,
+}
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Skipped (a later reminder was due)")
+
+
+class RenewalReminder(models.Model):
+    """Ledger row for one renewal reminder (påminnelse om fornyelse): one per approval and
+    kind, never two. `pending` rows are sent by the daily job; `skipped` rows are earlier
+    thresholds that were passed while the job did not run (only the latest due one is sent)."""
+
+    approval = models.ForeignKey("approvals.Approval", on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    due_on = models.DateField(_("due"))
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("renewal reminder")
+        verbose_name_plural = _("renewal reminders")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["approval", "kind"], name="reminder_once_per_approval_kind"),
+            models.CheckConstraint(condition=Q(kind__in=ReminderKind.values), name="reminder_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=ReminderStatus.values), name="reminder_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False), name="reminder_sent_has_time"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "id"])]
+
+    def __str__(self):
+        return f"{self.approval_id} {self.kind} {self.status}"
+
+
+class ProviderNotice(models.Model):
+    """A notice on the provider users' start page (melding): renewal reminders (with the
+    'start renewal' action), expiry, and what a change notice led to."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Renewal reminder")
+        EXPIRED = "expired", _("Approval expired")
+        CHANGE_NOTICE = "change_notice", _("Change notice processed")
+
+    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, related_name="notices")
+    approval = models.ForeignKey(
+        "approvals.Approval", null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    reminder = models.OneToOneField(
+        RenewalReminder, null=True, blank=True, on_delete=models.CASCADE, related_name="notice"
+    )
+    change_notice = models.OneToOneField(
+        "ChangeNotice", null=True, blank=True, on_delete=models.CASCADE, related_name="notice"
+    )
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("notice to provider")
+        verbose_name_plural = _("notices to providers")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["reminder", "expired", "change_notice"]), name="provider_notice_kind_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["approval"], condition=Q(kind="expired"), name="provider_notice_one_expiry_per_approval"
+            ),
+        ]
+
+
+class ChangeNotice(models.Model):
+    """A change notice (endringsmelding) from an approved provider: contact details,
+    departments and/or staff. Contact and department changes are applied to the register at
+    once; a changed staff roster is re-checked with approvals.rules.evaluate."""
+
+    class Outcome(models.TextChoices):
+        REGISTERED = "registered", _("Registered; the register is updated")
+        RULES_MET = "rules_met", _("Staff re-checked; all statutory rules are met")
+        FOLLOWUP = "followup", _("A statutory rule is no longer met; a case handler follows up")
+
+    approval = models.ForeignKey("approvals.Approval", on_delete=models.PROTECT, related_name="change_notices")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="change_notices")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+    # What changed: {"contact": {field: [old, new]}, "departments": {"added": [...], "removed": [...],
+    # "changed": [...]}, "staff": {"added": [...], "removed": [...], "changed": [...]}}
+    changes = models.JSONField(_("changes"), default=dict)
+    # The full staff roster after the change (null when the staff did not change); the latest
+    # such roster is the approval's current roster.
+    staff = models.JSONField(_("staff after the change"), null=True, blank=True)
+    evaluation = models.JSONField(_("rule evaluation"), null=True, blank=True)
+    failed_rules = models.JSONField(_("failed statutory rules"), default=list, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+
+    class Meta:
+        verbose_name = _("change notice")
+        verbose_name_plural = _("change notices")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["registered", "rules_met", "followup"]), name="change_notice_outcome_valid"
+            ),
+        ]
+
+
+class FollowUpTask(models.Model):
+    """A follow-up task (oppfølgingsoppgave) for the case handlers: an approved provider's
+    change notice shows that a statutory rule is no longer met."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    case = models.ForeignKey("approvals.Case", on_delete=models.PROTECT, related_name="followup_tasks")
+    approval = models.ForeignKey("approvals.Approval", on_delete=models.PROTECT, related_name="followup_tasks")
+    change_notice = models.OneToOneField(
+        ChangeNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="followup_task"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    failed_rules = models.JSONField(_("failed statutory rules"), default=list)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up task")
+        verbose_name_plural = _("follow-up tasks")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["open", "done"]), name="followup_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(done_at__isnull=False), name="followup_done_has_time"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"])]

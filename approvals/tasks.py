@@ -1,4 +1,5 @@
-"""Celery tasks of the approvals app: the decision letter (outbox) and its periodic sweep.
+"""Celery tasks of the approvals app: the decision letter (outbox) and its periodic sweep, and
+the daily lifecycle jobs (renewal reminders, expiry; scheduled in bht_portal/beat.py).
 
 decision_letter_generate is idempotent: it locks the outbox row (SELECT ... FOR UPDATE) and
 returns at once when the letter is done; the PDF is generated only when none is stored, and
@@ -18,8 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.models import CaseEvent, DecisionLetter, OutboxStatus
-from approvals.selectors.providers import provider_recipients
+from approvals.services import lifecycle
 from approvals.services.events import in_official_language
+from core.services import JOB_TASK_OPTIONS, job_task_run
+from providers.selectors import provider_recipients
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -136,3 +139,21 @@ def decision_letters_sweep() -> int:
         except Exception:  # noqa: BLE001 - logged and counted on the row; next sweep retries
             continue
     return done
+
+
+# ---------------------------------------------------------------- lifecycle jobs
+# Thin: each records a JobRun and calls its service. A failure is retried with exponential
+# back-off (capped at 10 minutes, below the Redis visibility timeout) and never affects the other
+# jobs, which are separate tasks. Every job is idempotent, so a retry or a second run does no harm.
+
+
+@shared_task(name="approvals.tasks.renewal_reminders_send", **JOB_TASK_OPTIONS)
+def renewal_reminders_send(self):
+    """Renewal reminders 180/90/30 days before the end and on the end day, exactly once."""
+    return job_task_run(self, lambda: lifecycle.renewal_reminders_run(today=timezone.localdate()))
+
+
+@shared_task(name="approvals.tasks.approvals_expire", **JOB_TASK_OPTIONS)
+def approvals_expire(self):
+    """Approvals past their period become expired and leave the register."""
+    return job_task_run(self, lambda: lifecycle.approvals_expire(today=timezone.localdate()))

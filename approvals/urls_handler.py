@@ -1,8 +1,9 @@
-"""Case handler pages, the public register of approved providers, appeals."""
+"""Case handler pages: the case queue and case page, decisions, follow-up tasks, appeals."""
 
 from django.urls import path
 
-from approvals.views import handler, register
+from approvals.views import handler
+from approvals.views import lifecycle as lifecycle_views
 
 urlpatterns = [
     path("saker/", handler.case_queue, name="case_queue"),
@@ -13,9 +14,9 @@ urlpatterns = [
     path("saker/<int:pk>/vedtak", handler.case_decide, name="case_decide"),
     path("saker/<int:pk>/varsle-tilbakekall", handler.case_revocation_notify, name="case_revocation_notify"),
     path("saker/<int:pk>/frafall-tilbakekall", handler.case_revocation_drop, name="case_revocation_drop"),
+    path("oppfolging/", lifecycle_views.followup_list, name="followup_list"),
+    path("oppfolging/<int:pk>/ferdig/", lifecycle_views.followup_close, name="followup_close"),
     path("klager/<int:pk>/avgjor", handler.appeal_decide, name="appeal_decide"),
     path("vedtak/<int:pk>/brev.pdf", handler.letter_download, name="letter_download"),
     path("vedtak/<int:pk>/klage", handler.appeal_create, name="appeal_create"),
-    path("godkjente-bht/", register.register, name="register"),
-    path("godkjente-bht.csv", register.register_csv, name="register_csv"),
 ]

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
+from approvals.views import lifecycle as lifecycle_views
 from approvals.views import provider as views
-from lifecycle import views as lifecycle_views
 
 urlpatterns = [
     path("soknader/", views.application_list, name="application_list"),
@@ -21,6 +21,8 @@ urlpatterns = [
     path("soknader/<int:pk>/kvittering/", views.application_receipt, name="application_receipt"),
     path("soknader/<int:pk>/ny-versjon/", views.application_revise, name="application_revise"),
     path("dokumenter/<int:pk>/", views.document_download, name="document_download"),
-    # Change notice (endringsmelding): built in the lifecycle app.
+    # The approval's lifecycle on the provider's side: change notice (endringsmelding), renewal.
     path("endringsmelding/", lifecycle_views.change_notice_create, name="change_notice_create"),
+    path("endringsmeldinger/<int:pk>/", lifecycle_views.change_notice_detail, name="change_notice_detail"),
+    path("godkjenning/<int:approval_pk>/forny/", lifecycle_views.renewal_start, name="renewal_start"),
 ]

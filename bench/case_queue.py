@@ -44,7 +44,8 @@ def _fill(n: int) -> None:
     from django.utils import timezone
 
     from accounts.models import Role, User
-    from approvals.models import Case, CaseStatus, Provider
+    from approvals.models import Case, CaseStatus
+    from providers.models import Provider
     from tests.factories import valid_orgnr
 
     have = Case.objects.count()

@@ -13,8 +13,8 @@ BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*/10"),
     },
     "queued-jobs-sweep": {
-        # "Run now" requests made while the broker was unreachable (lifecycle.services.job_enqueue).
-        "task": "lifecycle.tasks.queued_jobs_send",
+        # "Run now" requests made while the broker was unreachable (core.services.job_enqueue).
+        "task": "core.tasks.queued_jobs_send",
         "schedule": crontab(minute="*"),
         "options": {"expires": 50},
     },
@@ -22,18 +22,18 @@ BEAT_SCHEDULE: dict = {
     # past the next one (the next run catches up, as every job works from the current state).
     "lifecycle-approvals-expire": {
         # Just after midnight: an approval whose last day was yesterday leaves the register.
-        "task": "lifecycle.tasks.approvals_expire",
+        "task": "approvals.tasks.approvals_expire",
         "schedule": crontab(hour=0, minute=5),
         "options": {"expires": 20 * 3600},
     },
     "lifecycle-renewal-reminders": {
         # Morning, so the e-mails arrive in office hours.
-        "task": "lifecycle.tasks.renewal_reminders_send",
+        "task": "approvals.tasks.renewal_reminders_send",
         "schedule": crontab(hour=6, minute=0),
         "options": {"expires": 20 * 3600},
     },
     "inspections-order-deadlines": {
-        "task": "lifecycle.tasks.order_deadlines_check",
+        "task": "inspections.tasks.order_deadlines_check",
         "schedule": crontab(hour=6, minute=15),
         "options": {"expires": 20 * 3600},
     },

@@ -36,11 +36,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "django_fsm",
+    # Layered bottom to top (docs/adr/0001-layers.md; checked by import-linter):
+    "core",
     "accounts",
+    "notifications",
     "enterprises",
+    "providers",
     "approvals",
     "inspections",
-    "lifecycle",
+    "bht_portal",
 ]
 
 MIDDLEWARE = [
@@ -73,7 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "bht_portal.navigation.navigation",
             ],
         },
     },
@@ -114,7 +118,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:start"
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "home"
 
 # Language: Norwegian bokmål by default, English complete. Message ids are English.

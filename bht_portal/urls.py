@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as account_views
-
+from . import views
 from .api import SchemaView
 from .health import healthz
 
@@ -14,8 +13,11 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("konto/start/", views.start, name="start"),
+    path("drift/jobber/", views.jobs, name="jobs"),
+    path("drift/jobber/<str:name>/kjor/", views.job_run_now, name="job_run_now"),
     path("konto/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_patterns, "api"), namespace="api")),
@@ -23,5 +25,4 @@ urlpatterns = [
     path("", include("enterprises.urls")),
     path("", include("approvals.urls")),
     path("", include("inspections.urls")),
-    path("", include("lifecycle.urls")),
 ]

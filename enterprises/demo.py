@@ -11,8 +11,8 @@ import datetime
 
 from .generator import generate_with_subunits
 from .models import Dispensation, DispensationScope, Enterprise
+from .national_register import ENHETER, UNDERENHETER, enterprise_row, subunit_row, upsert_rows
 from .reference import reference_data, reference_data_load
-from .register import ENHETER, UNDERENHETER, enterprise_row, subunit_row, upsert_rows
 
 DEMO_SEED = 2026
 DEMO_COUNT = 300

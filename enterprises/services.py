@@ -1,5 +1,5 @@
 """Writes of the enterprises app. Reference data: `reference.reference_data_load`; the
-register copy: `register.import_file` / `sync.register_sync`."""
+register copy: `national_register.import_file` / `sync.register_sync`."""
 
 from __future__ import annotations
 

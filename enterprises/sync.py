@@ -18,7 +18,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from .models import Dispensation, RegisterSyncState
-from .register import ENHETER, UNDERENHETER, Kind, Rejected, upsert_rows
+from .national_register import ENHETER, UNDERENHETER, Kind, Rejected, upsert_rows
 
 FEED_KEY = {"enheter": "oppdaterteEnheter", "underenheter": "oppdaterteUnderenheter"}
 ACCEPT = "application/json"

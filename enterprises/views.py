@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from accounts.access import PUBLIC, access
 from accounts.models import Role
-from approvals.selectors.register import providers_approved_in_county
 
 from . import obligation
 from .forms import DispensationForm, ObligationQueryForm
@@ -69,7 +68,6 @@ def obligation_check(request):
                     ) % {"orgnr": number}
                 else:
                     context["answer"] = answer
-                    context["providers"] = providers_approved_in_county(county_number=answer.county_number)
         elif len(q) >= 2:
             context["kind"] = "name"
             page = Paginator(enterprise_search(q), 20).get_page(request.GET.get("page"))

@@ -10,7 +10,7 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import User
-from approvals.models import Provider
+from providers.models import Provider
 
 from .models import Finding, Inspection, Order
 

@@ -34,7 +34,7 @@ class Inspection(models.Model):
     orgnr = models.CharField(_("organisation number"), max_length=9)
     name = models.CharField(_("name"), max_length=200)
     provider = models.ForeignKey(
-        "approvals.Provider",
+        "providers.Provider",
         verbose_name=_("provider (BHT)"),
         null=True,
         blank=True,

@@ -4,7 +4,7 @@ import factory
 from stdnum.no import orgnr as stdnum_orgnr
 
 from accounts.models import Role, User
-from approvals.models import Provider
+from providers.models import Provider
 
 PASSWORD = "test-pass-2026"
 

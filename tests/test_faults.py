@@ -187,11 +187,11 @@ def broker_away():
 
 @pytest.mark.django_db
 def test_run_now_with_the_broker_down_is_queued_and_sent_when_it_is_back(client, admin_user, broker_away):
-    from lifecycle import services
-    from lifecycle.models import JobRun
+    from core import services
+    from core.models import JobRun
 
     client.force_login(admin_user)
-    url = reverse("lifecycle:job_run_now", args=["lifecycle-approvals-expire"])
+    url = reverse("job_run_now", args=["lifecycle-approvals-expire"])
     started = time.monotonic()
     response = client.post(url, follow=True)
     assert time.monotonic() - started < 10
@@ -199,8 +199,8 @@ def test_run_now_with_the_broker_down_is_queued_and_sent_when_it_is_back(client,
     html = response.content.decode()
     assert "queued" in html.lower() or "køen" in html.lower() or "kø" in html.lower()
     queued = JobRun.objects.filter(status=JobRun.Status.QUEUED)
-    assert [q.job for q in queued] == ["lifecycle.tasks.approvals_expire"]
-    assert "lifecycle.tasks.approvals_expire" in html  # the queued run is listed on the jobs page
+    assert [q.job for q in queued] == ["approvals.tasks.approvals_expire"]
+    assert "approvals.tasks.approvals_expire" in html  # the queued run is listed on the jobs page
     client.post(url)  # pressed again: still one queued request
     assert queued.count() == 1
 
@@ -209,7 +209,7 @@ def test_run_now_with_the_broker_down_is_queued_and_sent_when_it_is_back(client,
     broker_away.conf.task_always_eager = True  # the broker is back (tasks run in-process here)
     assert services.queued_jobs_send() == {"sent": 1, "waiting": 0}
     assert not JobRun.objects.filter(status=JobRun.Status.QUEUED).exists()
-    assert JobRun.objects.filter(job="lifecycle.tasks.approvals_expire", status=JobRun.Status.SUCCEEDED).count() == 1
+    assert JobRun.objects.filter(job="approvals.tasks.approvals_expire", status=JobRun.Status.SUCCEEDED).count() == 1
 
 
 def test_every_scheduled_task_resolves_in_a_fresh_web_process():
@@ -218,8 +218,8 @@ def test_every_scheduled_task_resolves_in_a_fresh_web_process():
     code = (
         "import django; django.setup()\n"
         "from bht_portal.beat import BEAT_SCHEDULE\n"
-        "from lifecycle.services import _task\n"
-        "print(sorted(_task(e['task']).name for e in BEAT_SCHEDULE.values()))\n"
+        "from core.services import task_by_name\n"
+        "print(sorted(task_by_name(e['task']).name for e in BEAT_SCHEDULE.values()))\n"
     )
     env = {
         "DJANGO_SETTINGS_MODULE": "bht_portal.settings",

@@ -37,7 +37,7 @@ def _entries():
 
 def test_the_catalogues_are_found():
     names = {str(p.relative_to(ROOT)).split("/")[0] for p in CATALOGUES}
-    assert {"locale", "accounts", "approvals", "enterprises", "inspections", "lifecycle"} <= names
+    assert {"locale", "accounts", "approvals", "enterprises", "inspections"} <= names
 
 
 def test_every_entry_is_translated_and_not_fuzzy():
@@ -151,7 +151,7 @@ def pages(db, case_handler, provider_user, inspector):
             [
                 (reverse("approvals:case_queue"), "Case queue"),
                 (reverse("approvals:case_detail", args=[case.pk]), f"Case {case.case_number}"),
-                (reverse("lifecycle:followup_list"), "Follow-up tasks"),
+                (reverse("approvals:followup_list"), "Follow-up tasks"),
             ],
         ),
         "provider": (provider_user, [(reverse("approvals:application_list"), "Applications for approval")]),

@@ -60,7 +60,7 @@ EXPECTED: dict[str, tuple[str | None, str, str, dict]] = {
     "set_language": (None, "get", "", row(*[REDIRECT] * 7)),
     "accounts:login": (None, "get", "", row(200, *[REDIRECT] * 6)),  # signed in: on to the start page
     "accounts:logout": (None, "get", "", row(*[405] * 7)),  # POST only
-    "accounts:start": (None, "get", "", SIGNED_IN),
+    "start": (None, "get", "", SIGNED_IN),
     "accounts:password_change": (None, "get", "", SIGNED_IN),
     "accounts:password_change_done": (None, "get", "", SIGNED_IN),
     "accounts:password_reset": (None, "get", "", ALL_200),
@@ -110,12 +110,12 @@ EXPECTED: dict[str, tuple[str | None, str, str, dict]] = {
     "inspections:order_list": (None, "get", "", INSPECTORS),
     "inspections:order_detail": ("order", "get", "", INSPECTORS),
     # ------------------------------------------------------------ lifecycle
-    "lifecycle:renewal_start": ("approval", "post", "", OWN_PROVIDER_POST),
-    "lifecycle:change_notice_detail": ("change_notice", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
-    "lifecycle:followup_list": (None, "get", "", HANDLERS),
-    "lifecycle:followup_close": ("followup", "post", "", HANDLERS_POST),
-    "lifecycle:jobs": (None, "get", "", row(LOGIN, 403, 403, 403, 403, 403, 200)),
-    "lifecycle:job_run_now": ("job", "post", "", row(LOGIN, 403, 403, 403, 403, 403, REDIRECT)),
+    "approvals:renewal_start": ("approval", "post", "", OWN_PROVIDER_POST),
+    "approvals:change_notice_detail": ("change_notice", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
+    "approvals:followup_list": (None, "get", "", HANDLERS),
+    "approvals:followup_close": ("followup", "post", "", HANDLERS_POST),
+    "jobs": (None, "get", "", row(LOGIN, 403, 403, 403, 403, 403, 200)),
+    "job_run_now": ("job", "post", "", row(LOGIN, 403, 403, 403, 403, 403, REDIRECT)),
 }
 
 
@@ -147,13 +147,14 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
         Decision,
         DecisionLetter,
         DecisionOutcome,
+        FollowUpTask,
         OutboxStatus,
     )
+    from approvals.selectors.lifecycle import approval_current_roster
     from approvals.services import cases as case_services
+    from approvals.services.lifecycle import change_notice_submit
     from inspections.models import Inspection, Order
-    from lifecycle.models import FollowUpTask
-    from lifecycle.selectors import approval_current_roster
-    from lifecycle.services import CONTACT_FIELDS, change_notice_submit
+    from providers.services import CONTACT_FIELDS
     from tests.approvals.factories import CaseFactory
 
     handler = User.objects.get(email=EMAILS["handler"])
@@ -344,7 +345,7 @@ def test_provider_a_objects_are_listed_for_a_and_not_for_b(demo_db):
 def test_every_navigation_link_opens_for_its_role(demo_db, role):
     """The header offers a role only pages it may open (no link to a 403)."""
     client = _client(role)
-    response = client.get(reverse("accounts:start"))
+    response = client.get(reverse("start"))
     links = [item["url"] for item in response.context["nav_role"] + response.context["nav_public"]]
     assert links
     for url in links:

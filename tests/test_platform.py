@@ -21,7 +21,7 @@ def test_openapi_schema_is_served(client):
 
 
 def test_audit_trail_records_who_changed_what(client, case_handler, provider):
-    from approvals.models import Provider
+    from providers.models import Provider
 
     client.force_login(case_handler)
     # A change made in a request is attributed to the signed-in user by the middleware.

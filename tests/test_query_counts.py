@@ -51,7 +51,7 @@ def _applications(n, start, ctx):
 
 
 def _register(n, start, ctx):
-    from approvals.models import Department
+    from providers.models import Department
     from tests.approvals.factories import ApprovalFactory, DecisionFactory
 
     for i in range(start, start + n):
@@ -61,7 +61,7 @@ def _register(n, start, ctx):
 
 
 def _enterprise(i: int, name: str):
-    from enterprises.register import ENHETER, enterprise_row, upsert_rows
+    from enterprises.national_register import ENHETER, enterprise_row, upsert_rows
 
     orgnr = valid_orgnr(500 + i)
     unit = {
@@ -94,7 +94,7 @@ def _dispensations(n, start, ctx):
 
 
 def _followups(n, start, ctx):
-    from lifecycle.models import FollowUpTask
+    from approvals.models import FollowUpTask
     from tests.approvals.factories import ApprovalFactory, DecisionFactory
 
     for i in range(start, start + n):
@@ -136,7 +136,7 @@ def _inspections(n, start, ctx):
 
 def _job_runs(n, start, ctx):
     from bht_portal.beat import BEAT_SCHEDULE
-    from lifecycle.services import job_run_record
+    from core.services import job_run_record
 
     tasks = [e["task"] for e in BEAT_SCHEDULE.values()]
     for i in range(start, start + n):
@@ -172,12 +172,12 @@ LISTS = {
     "dispensations": ListPage(
         "enterprises:dispensation_list", "case_handler", _dispensations, 25, "No dispensations are recorded."
     ),
-    "followups": ListPage("lifecycle:followup_list", "case_handler", _followups, 25, "No follow-up tasks here."),
+    "followups": ListPage("approvals:followup_list", "case_handler", _followups, 25, "No follow-up tasks here."),
     "orders": ListPage("inspections:order_list", "inspector", _inspections, 25, "No orders registered yet."),
     "inspections": ListPage(
         "inspections:inspection_list", "inspector", _inspections, 25, "No inspections registered yet."
     ),
-    "jobs": ListPage("lifecycle:jobs", "admin", _job_runs, 25, "No runs recorded yet."),
+    "jobs": ListPage("jobs", "admin", _job_runs, 25, "No runs recorded yet."),
     "enterprise_search": ListPage(
         "enterprises:obligation_check",
         "",
@@ -274,9 +274,9 @@ def test_page_links_keep_a_search_with_special_characters(list_client):
 
 
 def _rename_all_with_ampersand():
-    from approvals.models import Provider
     from enterprises.models import Enterprise
     from inspections.models import Inspection
+    from providers.models import Provider
 
     for model in (Provider, Enterprise, Inspection):
         for obj in model.objects.filter(name__icontains="radbedrift"):

@@ -24,10 +24,10 @@ LISTS = [
     ("approvals:application_list", "provider_a"),
     ("approvals:register", "anon"),
     ("enterprises:dispensation_list", "handler"),
-    ("lifecycle:followup_list", "handler"),
+    ("approvals:followup_list", "handler"),
     ("inspections:order_list", "inspector"),
     ("inspections:inspection_list", "inspector"),
-    ("lifecycle:jobs", "admin"),
+    ("jobs", "admin"),
     ("enterprises:obligation_check", "anon"),  # with q=<name>: the enterprise search results
 ]
 ODD_PAGES = ["-1", "0", "abc", "1.5", "99999999", "9" * 5000, "", "%00", "1e3", "[]"]
@@ -87,9 +87,9 @@ def test_odd_search_terms_on_csv_and_json(demo_db):
         ("approvals:case_queue", "handler", {"sort": "-provider__users__password"}),
         ("approvals:case_queue", "handler", {"status": "nope", "assigned": "nope", "fails_rule": "maybe"}),
         ("approvals:register", "anon", {"municipality": "9999", "county": "xx", "sort": "nope"}),
-        ("lifecycle:followup_list", "handler", {"status": "nope", "sort": "nope"}),
+        ("approvals:followup_list", "handler", {"status": "nope", "sort": "nope"}),
         ("inspections:order_list", "inspector", {"status": "nope", "sort": "nope"}),
-        ("lifecycle:jobs", "admin", {"job": "nope", "status": "nope"}),
+        ("jobs", "admin", {"job": "nope", "status": "nope"}),
         ("enterprises:obligation_check", "anon", {"q": "41.000", "date": "2026-99-99", "standard": "SN1066"}),
         ("enterprises:obligation_check", "anon", {"q": "923609016", "date": "0001-01-01"}),
         ("enterprises:obligation_check", "anon", {"q": "99.999"}),
@@ -134,7 +134,7 @@ def test_odd_ids_in_urls_are_404(demo_db, role, path):
 @pytest.mark.parametrize(
     ("role", "name", "key", "data"),
     [
-        ("provider_b", "lifecycle:renewal_start", "approval", {}),
+        ("provider_b", "approvals:renewal_start", "approval", {}),
         ("provider_a", "approvals:application_revise", "submitted", {}),
     ],
 )
@@ -164,7 +164,7 @@ def test_information_request_with_html_is_escaped_for_the_provider(demo_db):
     for client, url in (
         (handler, reverse("approvals:case_detail", args=[pk])),
         (_client("provider_a"), reverse("approvals:application_detail", kwargs=demo_db["submitted"])),
-        (_client("provider_a"), reverse("accounts:start")),
+        (_client("provider_a"), reverse("start")),
     ):
         assert SCRIPT not in _ok(client.get(url)).content.decode(), url
 
@@ -192,15 +192,15 @@ def test_compliance_documentation_and_followup_resolution_escaped(demo_db):
     assert SCRIPT not in _ok(inspector.get(url)).content.decode()
 
     handler = _client("handler")
-    close = reverse("lifecycle:followup_close", kwargs=demo_db["followup"])
+    close = reverse("approvals:followup_close", kwargs=demo_db["followup"])
     _ok(handler.post(close, {"resolution": SCRIPT}), 302)
-    body = _ok(handler.get(reverse("lifecycle:followup_list"), {"status": "all"})).content.decode()
+    body = _ok(handler.get(reverse("approvals:followup_list"), {"status": "all"})).content.decode()
     assert SCRIPT not in body and ESCAPED in body
 
 
 def test_followup_close_does_not_redirect_off_site(demo_db):
     handler = _client("handler")
-    close = reverse("lifecycle:followup_close", kwargs=demo_db["followup"])
+    close = reverse("approvals:followup_close", kwargs=demo_db["followup"])
     for target in ("https://evil.example/phish", "//evil.example/", "javascript:alert(1)"):
         response = handler.post(close, {"resolution": "Ringt.", "next": target})
         assert response.status_code == 302
@@ -264,13 +264,13 @@ def test_dispensation_form_with_junk(demo_db):
 
 def test_change_notice_comment_with_html_is_escaped(demo_db):
     for client in (_client("provider_a"), _client("handler")):
-        url = reverse("lifecycle:change_notice_detail", kwargs=demo_db["change_notice"])
+        url = reverse("approvals:change_notice_detail", kwargs=demo_db["change_notice"])
         assert _ok(client.get(url))
-    from lifecycle.models import ChangeNotice
+    from approvals.models import ChangeNotice
 
     ChangeNotice.objects.filter(pk=demo_db["change_notice"]["pk"]).update(comment=SCRIPT)
     for client in (_client("provider_a"), _client("handler")):
-        body = client.get(reverse("lifecycle:change_notice_detail", kwargs=demo_db["change_notice"])).content.decode()
+        body = client.get(reverse("approvals:change_notice_detail", kwargs=demo_db["change_notice"])).content.decode()
         assert SCRIPT not in body and ESCAPED in body
 
 

@@ -15,16 +15,9 @@ from stdnum.no import orgnr as stdnum_orgnr
 
 from approvals import rules
 from approvals.documents import pdf_check
-from approvals.models import (
-    DEPARTMENT_FIELDS,
-    ORGANISATION_FIELDS,
-    Application,
-    ApplicationDepartment,
-    DocumentKind,
-    EmploymentType,
-    Profession,
-    StaffMember,
-)
+from approvals.models import Application, ApplicationDepartment, DocumentKind, StaffMember
+from providers.models import DEPARTMENT_FIELDS, ORGANISATION_FIELDS
+from providers.vocabulary import EmploymentType, Profession
 
 DISCIPLINE_LABELS = {
     "occupational_medicine": _("Occupational medicine"),

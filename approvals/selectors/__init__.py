@@ -1,7 +1,7 @@
 """Reads with joins for the approvals app, one module per area:
 
-- register.py      approved providers valid on a day (the public register, obligation check)
+- public_register.py approved providers valid on a day (the public register, obligation check)
 - applications.py  the provider's applications, scoped to the provider (404 for others)
 - cases.py         the case queue and case page
-- providers.py     who is told about a provider's case, letter or reminder
+
 """

@@ -24,8 +24,6 @@ from django.utils.translation import gettext as _
 from approvals import rules
 from approvals.documents import pdf_check
 from approvals.models import (
-    DEPARTMENT_FIELDS,
-    ORGANISATION_FIELDS,
     Application,
     ApplicationDepartment,
     ApplicationDocument,
@@ -34,13 +32,13 @@ from approvals.models import (
     CaseEvent,
     CaseStatus,
     DocumentKind,
-    Provider,
     StaffMember,
 )
 from approvals.selectors.applications import REQUIRED_DOCUMENT_KINDS, application_evaluate
 from approvals.services.cases import case_supplement
 from approvals.services.events import case_event_record
 from approvals.services.numbering import case_number_allocate
+from providers.models import DEPARTMENT_FIELDS, ORGANISATION_FIELDS, Provider
 
 logger = logging.getLogger(__name__)
 

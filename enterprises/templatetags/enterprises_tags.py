@@ -1,7 +1,6 @@
 from django import template
 from django.utils import timezone
 
-from approvals.selectors.register import providers_approved_in_county
 from enterprises import obligation
 from enterprises.models import Enterprise
 
@@ -20,4 +19,4 @@ def own_obligation_answer(user) -> dict:
         answer = obligation_for_orgnr(orgnr, day=timezone.localdate())
     except (Enterprise.DoesNotExist, obligation.NoListInForce):
         return {}
-    return {"answer": answer, "providers": providers_approved_in_county(county_number=answer.county_number)}
+    return {"answer": answer}

@@ -111,7 +111,7 @@ def test_queue_sorting(handler_client):
 def test_start_page_shows_my_cases_and_unassigned_count(handler_client, case_handler):
     mine = CaseFactory(status="in_review", assigned_to=case_handler, _with_application=False)
     CaseFactory(status="submitted", _with_application=False)
-    html = handler_client.get(reverse("accounts:start")).content.decode()
+    html = handler_client.get(reverse("start")).content.decode()
     assert mine.case_number in html
     assert "1 sak uten saksbehandler" in html
 

@@ -5,7 +5,7 @@ import pytest
 from approvals import rules
 from approvals.models import ApprovalStatus, CaseStatus
 from approvals.selectors.applications import staff_input
-from approvals.selectors.register import providers_approved_on
+from approvals.selectors.public_register import providers_approved_on
 from tests.approvals.factories import ApplicationFactory, ApprovalFactory, CaseFactory
 
 pytestmark = pytest.mark.django_db

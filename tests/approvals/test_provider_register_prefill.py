@@ -2,9 +2,9 @@
 
 import pytest
 
-from approvals.models import Provider
 from approvals.services.applications import application_create
 from enterprises.models import Enterprise
+from providers.models import Provider
 
 pytestmark = pytest.mark.django_db
 

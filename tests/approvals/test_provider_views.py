@@ -426,7 +426,7 @@ def test_list_query_count_is_bounded(provider_client, provider_user):
 
 
 def test_start_page_links_to_applications(provider_client):
-    html = provider_client.get(reverse("accounts:start")).content.decode()
+    html = provider_client.get(reverse("start")).content.decode()
     assert reverse("approvals:application_list") in html
 
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals.models import Department
+from providers.models import Department
 from tests.approvals.factories import ApprovalFactory, DecisionFactory
 from tests.factories import ProviderFactory
 

@@ -4,7 +4,7 @@ the administrator sees the scheduled jobs. axe on each page."""
 
 import pytest
 
-from lifecycle.services import renewal_reminders_run
+from approvals.services.lifecycle import renewal_reminders_run
 from tests.approvals.factories import ApprovalFactory
 from tests.factories import PASSWORD, UserFactory
 

@@ -15,7 +15,7 @@ def refdata(db):
 @pytest.fixture
 def make_enterprise(db):
     """make_enterprise(orgnr, name, codes, **register fields) through the register mapping."""
-    from enterprises.register import ENHETER, enterprise_row, upsert_rows
+    from enterprises.national_register import ENHETER, enterprise_row, upsert_rows
 
     def _make(orgnr="923609016", name="TEST BYGG AS", codes=("41.000",), employees=12, **extra):
         unit = {

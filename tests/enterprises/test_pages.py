@@ -71,7 +71,7 @@ def test_name_search_paginates_with_bounded_queries(client, refdata, make_enterp
 def test_enterprise_user_sees_own_answer_on_start_page(client, refdata, make_enterprise, enterprise_user):
     make_enterprise("923609016", "DEMO BYGG AS", ["41.000"])
     client.force_login(enterprise_user)
-    body = client.get(reverse("accounts:start")).content.decode()
+    body = client.get(reverse("start")).content.decode()
     assert "DEMO BYGG AS" in body and "41.000" in body
 
 
@@ -143,4 +143,4 @@ def test_a_provider_user_can_use_the_public_page(provider_client, refdata):
 def test_other_users_do_not_see_an_enterprise_block(client, refdata):
     user = UserFactory(case_handler=True)
     client.force_login(user)
-    assert "Din virksomhet" not in client.get(reverse("accounts:start")).content.decode()
+    assert "Din virksomhet" not in client.get(reverse("start")).content.decode()

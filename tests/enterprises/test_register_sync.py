@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 
 from enterprises.generator import generate_units
 from enterprises.models import Dispensation, Enterprise, RegisterSyncState
+from enterprises.national_register import ENHETER, enterprise_row, upsert_rows
 from enterprises.reference import DATA_DIR
-from enterprises.register import ENHETER, enterprise_row, upsert_rows
 from enterprises.sync import RegisterClient, register_sync
 from enterprises.tasks import register_sync_task
 

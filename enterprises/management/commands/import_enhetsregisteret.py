@@ -5,7 +5,7 @@ import sys
 import ijson
 from django.core.management.base import BaseCommand, CommandError
 
-from enterprises.register import ENHETER, UNDERENHETER, import_file
+from enterprises.national_register import ENHETER, UNDERENHETER, import_file
 
 
 class Command(BaseCommand):

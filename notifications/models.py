@@ -1,0 +1,1 @@
+"""The notifications outbox (see services.py)."""

@@ -1,0 +1,10 @@
+from .models import Provider
+
+
+def provider_recipients(*, provider: Provider, extra: tuple[str, ...] = ()) -> list[str]:
+    """Who hears from Arbeidstilsynet about a provider's case or approval: the provider's own
+    address and every active user of the provider (plus `extra`, e.g. the address given in the
+    application), each once."""
+    emails = [provider.email, *extra]
+    emails += provider.users.filter(is_active=True).values_list("email", flat=True)
+    return sorted({e.lower() for e in emails if e})
