@@ -15,7 +15,7 @@ from django.db import connection
 from django.http import JsonResponse
 
 from accounts.access import PUBLIC, access
-from bht_portal import dbguard
+from core import dbguard
 
 CHECK_SECONDS = 2.0
 

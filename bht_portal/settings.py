@@ -100,7 +100,7 @@ else:
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     _db_options.setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3))
     if DB_STATEMENT_TIMEOUT > 0:
-        from bht_portal import dbguard
+        from core import dbguard
 
         _db_options["options"] = (
             _db_options.get("options", "") + f" -c statement_timeout={int(DB_STATEMENT_TIMEOUT * 1000)}"

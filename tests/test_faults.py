@@ -283,3 +283,22 @@ def test_nul_in_a_query_is_a_400_without_traceback(client, caplog, path):
     if path.startswith("/api/"):
         assert response.json()["detail"]
     assert not _tracebacks(caplog)
+
+
+@needs_postgresql
+@pytest.mark.django_db
+def test_the_bulk_import_lifts_the_statement_timeout_for_its_batch_only():
+    from django.db import transaction
+
+    from core import dbguard
+
+    def shown():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            return cursor.fetchone()[0]
+
+    limited = shown()
+    assert limited != "0"
+    with transaction.atomic(), dbguard.unbounded():
+        assert shown() == "0"
+    assert shown() == limited

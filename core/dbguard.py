@@ -110,21 +110,23 @@ def at_most(seconds: float):
 
 @contextlib.contextmanager
 def unbounded(connection=None):
-    """For the few long statements (bulk register import): no client deadline and no
-    statement_timeout on this thread's connection until the block ends."""
+    """For the few long statements (a batch of the bulk register import): no client deadline
+    and no statement_timeout on this thread's connection until the block ends. Inside a
+    transaction the limit comes back at its end by itself (SET LOCAL)."""
     from django.db import connection as default
 
     db = connection or default
     previous = getattr(_local, "unbounded", False)
     _local.unbounded = True
+    local = db.in_atomic_block
     try:
         if db.vendor == "postgresql":
             with db.cursor() as cursor:
-                cursor.execute("SET statement_timeout = 0")
+                cursor.execute("SET LOCAL statement_timeout = 0" if local else "SET statement_timeout = 0")
         yield
     finally:
         _local.unbounded = previous
-        if db.vendor == "postgresql" and db.connection is not None and not db.connection.closed:
+        if db.vendor == "postgresql" and not local and db.connection is not None and not db.connection.closed:
             with contextlib.suppress(Exception), db.cursor() as cursor:
                 cursor.execute("RESET statement_timeout")
 
