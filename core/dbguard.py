@@ -111,24 +111,25 @@ def at_most(seconds: float):
 @contextlib.contextmanager
 def unbounded(connection=None):
     """For the few long statements (a batch of the bulk register import): no client deadline
-    and no statement_timeout on this thread's connection until the block ends. Inside a
-    transaction the limit comes back at its end by itself (SET LOCAL)."""
+    and no statement_timeout on this thread's connection until the block ends."""
     from django.db import connection as default
 
     db = connection or default
     previous = getattr(_local, "unbounded", False)
     _local.unbounded = True
-    local = db.in_atomic_block
+    limit = None
     try:
         if db.vendor == "postgresql":
             with db.cursor() as cursor:
-                cursor.execute("SET LOCAL statement_timeout = 0" if local else "SET statement_timeout = 0")
+                cursor.execute("SELECT current_setting('statement_timeout')")
+                limit = cursor.fetchone()[0]
+                cursor.execute("SET statement_timeout = 0")
         yield
     finally:
         _local.unbounded = previous
-        if db.vendor == "postgresql" and not local and db.connection is not None and not db.connection.closed:
+        if limit is not None and db.connection is not None and not db.connection.closed:
             with contextlib.suppress(Exception), db.cursor() as cursor:
-                cursor.execute("RESET statement_timeout")
+                cursor.execute("SELECT set_config('statement_timeout', %s, false)", [limit])
 
 
 class GuardedCursor(psycopg2.extensions.cursor):
