@@ -35,6 +35,16 @@ _local = threading.local()
 _watchdog: threading.Thread | None = None
 _watchdog_pid = 0
 _TICK = 0.2
+# After the server failed to answer in time, new connections in this process fail at once for
+# a short while instead of each waiting out connect_timeout: under load a frozen database then
+# costs a request milliseconds, not seconds (one request per cool-down probes it again).
+COOLDOWN = 2.0
+_circuit_until = 0.0
+
+
+def _open_circuit() -> None:
+    global _circuit_until
+    _circuit_until = time.monotonic() + COOLDOWN
 
 
 def _watch() -> None:
@@ -86,6 +96,7 @@ def _deadline(conn, seconds: float):
             tripped = key in _tripped
             _tripped.discard(key)
         if tripped:
+            _open_circuit()
             raise psycopg2.OperationalError(f"the database did not answer within {seconds:g} s") from exc
         raise
     finally:
@@ -181,6 +192,16 @@ def guarded_connection(seconds: float) -> type:
 
     class GuardedConnection(psycopg2.extensions.connection):
         deadline = float(seconds)
+
+        def __init__(self, *args, **kwargs):
+            if time.monotonic() < _circuit_until:
+                raise psycopg2.OperationalError("the database did not answer a moment ago (not retried for a second)")
+            try:
+                super().__init__(*args, **kwargs)
+            except psycopg2.OperationalError as exc:
+                if "timeout expired" in str(exc):  # connect_timeout: the server does not answer
+                    _open_circuit()
+                raise
 
         def commit(self):
             with _deadline(self, self.deadline):
