@@ -166,6 +166,13 @@ def watch(job: str, after_id: str, timeout: str) -> None:
     return {"id": None, "status": "timeout"}
 
 
+def orgnrs(n: str) -> dict:
+    """Up to `n` organisation numbers of units in the register copy, at random."""
+    from enterprises.models import Enterprise
+
+    return {"orgnrs": list(Enterprise.objects.order_by("?").values_list("orgnr", flat=True)[: int(n)])}
+
+
 def now(*_args) -> dict:
     return {"now": timezone.now().isoformat(), "today": datetime.date.today().isoformat()}
 

@@ -427,7 +427,20 @@ def scenario_runnow(portal: Portal, short: bool) -> None:
     check("once the broker is back the job runs, once", run["status"] == "succeeded" and not left, f"run {run}")
 
 
-SCENARIOS = {"db": scenario_db, "decision": scenario_decision, "reminder": scenario_reminder, "runnow": scenario_runnow}
+def scenario_load(portal: Portal, short: bool) -> None:
+    """bench/load.py: 50 clients on the public check and register, zero errors."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from load import describe, run_load
+
+    seconds = 15 if short else 60
+    print(f"\n== Load: 50 clients × {seconds} s on the public check and register")
+    orgnrs = portal.actor("orgnrs", "500")["orgnrs"]
+    run_load(portal.port, orgnrs, clients=4, seconds=3)  # warm up every worker
+    result = run_load(portal.port, orgnrs, clients=50, seconds=seconds)
+    check("zero errors", not result["errors"] and result["requests"] > 0, describe(result))
+
+
+SCENARIOS = {"load": scenario_load, "db": scenario_db, "decision": scenario_decision, "reminder": scenario_reminder, "runnow": scenario_runnow}
 
 
 def main() -> int:
