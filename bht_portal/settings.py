@@ -5,6 +5,7 @@ SQLite in the project folder, no broker (Celery tasks run eagerly in-process),
 e-mail written to files under var/mail. Production mode: bht_portal.settings_production.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -96,7 +97,10 @@ else:
     # DB_STATEMENT_TIMEOUT (PostgreSQL's statement_timeout), and a server that does not answer
     # at all (frozen) after the same time plus a second (client-side deadline, dbguard.py).
     # The bulk register import lifts the limit for its own statements (dbguard.unbounded).
-    DB_STATEMENT_TIMEOUT = env.float("DB_STATEMENT_TIMEOUT", default=5.0)
+    # Management commands other than runserver (migrate, imports, seeding) are operators' batch
+    # work, not requests: no statement timeout unless DB_STATEMENT_TIMEOUT says so.
+    _batch_command = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserver"]
+    DB_STATEMENT_TIMEOUT = env.float("DB_STATEMENT_TIMEOUT", default=0.0 if _batch_command else 5.0)
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     _db_options.setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3))
     if DB_STATEMENT_TIMEOUT > 0:

@@ -39,12 +39,17 @@ _TICK = 0.2
 # a short while instead of each waiting out connect_timeout: under load a frozen database then
 # costs a request milliseconds, not seconds (one request per cool-down probes it again).
 COOLDOWN = 2.0
-_circuit_until = 0.0
+MAINTENANCE_DATABASES = {"postgres", "template1"}
+_circuit: dict[str, float] = {}  # server (host, port, database) -> until when new connections fail
 
 
-def _open_circuit() -> None:
-    global _circuit_until
-    _circuit_until = time.monotonic() + COOLDOWN
+def _server(dsn: str) -> str:
+    params = psycopg2.extensions.parse_dsn(dsn)
+    return f"{params.get('host', '')}:{params.get('port', '')}/{params.get('dbname', '')}"
+
+
+def _open_circuit(dsn: str) -> None:
+    _circuit[_server(dsn)] = time.monotonic() + COOLDOWN
 
 
 def _watch() -> None:
@@ -70,10 +75,11 @@ def _shut(conn) -> None:
 
 
 def _ensure_watchdog() -> None:
+    """One watchdog per process (started on first use, again in a forked child)."""
     global _watchdog, _watchdog_pid
-    if _watchdog is None or _watchdog_pid != os.getpid() or not _watchdog.is_alive():
+    if _watchdog_pid != os.getpid():
         with _lock:
-            if _watchdog is None or _watchdog_pid != os.getpid() or not _watchdog.is_alive():
+            if _watchdog_pid != os.getpid():
                 _watchdog = threading.Thread(target=_watch, name="db-deadline", daemon=True)
                 _watchdog.start()
                 _watchdog_pid = os.getpid()
@@ -96,7 +102,7 @@ def _deadline(conn, seconds: float):
             tripped = key in _tripped
             _tripped.discard(key)
         if tripped:
-            _open_circuit()
+            _open_circuit(conn.dsn)
             raise psycopg2.OperationalError(f"the database did not answer within {seconds:g} s") from exc
         raise
     finally:
@@ -193,15 +199,22 @@ def guarded_connection(seconds: float) -> type:
     class GuardedConnection(psycopg2.extensions.connection):
         deadline = float(seconds)
 
-        def __init__(self, *args, **kwargs):
-            if time.monotonic() < _circuit_until:
+        def __init__(self, dsn, *args, **kwargs):
+            if _circuit and time.monotonic() < _circuit.get(_server(dsn), 0):
                 raise psycopg2.OperationalError("the database did not answer a moment ago (not retried for a second)")
             try:
-                super().__init__(*args, **kwargs)
+                super().__init__(dsn, *args, **kwargs)
             except psycopg2.OperationalError as exc:
                 if "timeout expired" in str(exc):  # connect_timeout: the server does not answer
-                    _open_circuit()
+                    _open_circuit(dsn)
                 raise
+            if self.info.dbname in MAINTENANCE_DATABASES:
+                # Django's maintenance connection (creating and dropping the test database,
+                # which waits for other sessions): no limit.
+                self.deadline = 0.0
+                with _deadline(self, 0), self.cursor() as cursor:
+                    cursor.execute("SET statement_timeout = 0")
+                self.commit()
 
         def commit(self):
             with _deadline(self, self.deadline):

@@ -102,7 +102,8 @@ class Portal:
         self.worker: subprocess.Popen | None = None
 
     def manage(self, *args: str) -> None:
-        subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=self.env, check=True, stdout=subprocess.DEVNULL)
+        env = {k: v for k, v in self.env.items() if k != "DB_STATEMENT_TIMEOUT"}  # set-up is batch work
+        subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
     def actor(self, *args: str, timeout: float = 300) -> dict:
         out = subprocess.run(
@@ -149,7 +150,7 @@ class Portal:
         self.worker = subprocess.Popen(
             [str(BIN / "celery"), "-A", "bht_portal", "worker", "--pool", "solo", "-l", "warning",
              "--without-mingle", "--without-gossip", "--logfile", str(self.tmp / "worker.log")],
-            cwd=ROOT, env=self.env, start_new_session=True,
+            cwd=ROOT, env=self.env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
 
     def url(self, path: str) -> str:
@@ -440,7 +441,13 @@ def scenario_load(portal: Portal, short: bool) -> None:
     check("zero errors", not result["errors"] and result["requests"] > 0, describe(result))
 
 
-SCENARIOS = {"load": scenario_load, "db": scenario_db, "decision": scenario_decision, "reminder": scenario_reminder, "runnow": scenario_runnow}
+SCENARIOS = {
+    "load": scenario_load,
+    "db": scenario_db,
+    "decision": scenario_decision,
+    "reminder": scenario_reminder,
+    "runnow": scenario_runnow,
+}
 
 
 def main() -> int:
