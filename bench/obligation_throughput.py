@@ -216,8 +216,18 @@ def main():
         ).stdout.split()
     )  # fmt: skip
     units = subprocess.run(
-        [PY, "manage.py", "shell", "-c", "from enterprises.models import Enterprise; print(Enterprise.objects.count())"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+        [
+            PY,
+            "manage.py",
+            "shell",
+            "-c",
+            "from enterprises.models import Enterprise; print(Enterprise.objects.count())",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()[-1]
     print(f"register: {units} units; {len(orgnrs)} random existing numbers", flush=True)
 

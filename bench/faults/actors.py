@@ -173,6 +173,13 @@ def orgnrs(n: str) -> dict:
     return {"orgnrs": list(Enterprise.objects.order_by("?").values_list("orgnr", flat=True)[: int(n)])}
 
 
+def open_notifications(*_args) -> dict:
+    """E-mails still to send (the outbox): pending, or failed and waiting for a retry."""
+    from notifications.models import Notification
+
+    return {"open": Notification.objects.filter(status__in=["pending", "failed"]).count()}
+
+
 def now(*_args) -> dict:
     return {"now": timezone.now().isoformat(), "today": datetime.date.today().isoformat()}
 
