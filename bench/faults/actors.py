@@ -180,6 +180,17 @@ def open_notifications(*_args) -> dict:
     return {"open": Notification.objects.filter(status__in=["pending", "failed"]).count()}
 
 
+def notifications_by_status(*_args) -> dict:
+    from notifications.models import Notification
+
+    return {
+        "by_status": {
+            f"{r['kind']}/{r['status']}": r["n"]
+            for r in Notification.objects.values("kind", "status").annotate(n=Count("id"))
+        }
+    }
+
+
 def now(*_args) -> dict:
     return {"now": timezone.now().isoformat(), "today": datetime.date.today().isoformat()}
 
