@@ -23,8 +23,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core import dbguard
+from core import orgnr as orgnr_mod
 
-from . import orgnr as orgnr_mod
 from .models import Enterprise, RegisterSyncState, Standard, SubUnit
 
 ENTERPRISE_FIELDS = [

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
-from accounts.models import Role
+from accounts.models import CASE_HANDLER_ROLES, Role
 from approvals.models import (
+    CASE_DECIDED_STATUSES,
     Appeal,
     Application,
     ApplicationStatus,
@@ -28,13 +29,12 @@ from approvals.models import (
     Case,
     CaseEvent,
     CaseNote,
-    CaseStatus,
     Decision,
     DecisionLetter,
     DecisionOutcome,
 )
+from approvals.rules import REQUIREMENTS_BY_ID
 from approvals.selectors.applications import application_evaluate
-from approvals.selectors.cases import REQUIREMENTS_BY_ID
 from approvals.services.events import case_event_record
 from core.official import in_official_language, official_date
 from notifications.services import notification_queue
@@ -112,7 +112,7 @@ def default_valid_until(day: datetime.date) -> datetime.date:
 
 
 def _is_handler(user) -> bool:
-    return getattr(user, "role", None) in (Role.CASE_HANDLER, Role.ADMIN)
+    return getattr(user, "role", None) in CASE_HANDLER_ROLES
 
 
 def _require_handler(user) -> None:
@@ -129,10 +129,7 @@ def case_assign(*, case: Case, assignee: AbstractBaseUser, actor: AbstractBaseUs
         raise CaseActionRefused(_("Cases can only be assigned to case handlers."))
     with transaction.atomic():
         case = _lock(case)
-        if case.status == CaseStatus.SUBMITTED:
-            _step(case, "start_review", _("Assign"))
-        elif case.status not in (CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION):
-            raise _refuse(case, _("Assign"))
+        _step(case, "assign", _("Assign"))
         case.assigned_to = assignee
         _save(case, "assigned_to")
         case_event_record(
@@ -315,13 +312,7 @@ def case_decide(
 
     with transaction.atomic():
         case = _lock(case)
-        if case.status in (
-            CaseStatus.APPROVED,
-            CaseStatus.APPROVED_SPECIAL,
-            CaseStatus.REJECTED,
-            CaseStatus.REVOCATION_NOTIFIED,
-            CaseStatus.REVOKED,
-        ):
+        if case.status in CASE_DECIDED_STATUSES:
             last = case.decisions.select_related("decided_by").first()
             who = (last.decided_by.get_full_name() or last.decided_by.email) if last else "?"
             raise CaseActionRefused(
@@ -473,11 +464,11 @@ def appeal_create(*, decision: Decision, actor: AbstractBaseUser, text: str) -> 
     text = (text or "").strip()
     if getattr(actor, "role", None) != Role.PROVIDER or actor.provider_id != decision.case.provider_id:
         raise CaseActionRefused(_("Only the provider's own users can appeal this decision."))
-    if decision.outcome not in (DecisionOutcome.REJECTED, DecisionOutcome.REVOKED):
+    if not decision.is_adverse:
         raise CaseActionRefused(_("Only a rejection or a revocation can be appealed here."))
     if not text:
         raise CaseActionRefused(_("Give the grounds for the appeal."))
-    if decision.appeal_deadline and timezone.localdate() > decision.appeal_deadline:
+    if decision.appeal_deadline_passed(on=timezone.localdate()):
         raise CaseActionRefused(
             _("The appeal deadline (%(date)s) has passed.") % {"date": official_date(decision.appeal_deadline)}
         )
