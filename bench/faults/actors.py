@@ -151,12 +151,19 @@ def wait_jobrun(job: str, after_id: str, status: str, timeout: str) -> dict:
 def watch(job: str, after_id: str, timeout: str) -> None:
     """Print "running" the moment a run of `job` newer than `after_id` starts (the script
     stops Redis then), then the run's final state as the JSON line."""
+    from django.db import OperationalError, connection
+
     from core.models import JobRun
 
     deadline = time.monotonic() + float(timeout)
     seen = False
     while time.monotonic() < deadline:
-        run = JobRun.objects.filter(job=job, id__gt=int(after_id)).order_by("id").last()
+        try:
+            run = JobRun.objects.filter(job=job, id__gt=int(after_id)).order_by("id").last()
+        except OperationalError as exc:  # a slow moment on a loaded machine: ask again
+            print(f"watch: {exc}", file=sys.stderr)
+            connection.close()
+            continue
         if run and not seen:
             print("running", flush=True)
             seen = True

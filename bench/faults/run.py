@@ -254,10 +254,10 @@ def scenario_db(portal: Portal, short: bool) -> None:
         for fault in ("stopped", "frozen"):
             t1 = time.monotonic()
             portal.pg.stop() if fault == "stopped" else portal.pg.freeze()
-            time.sleep(phase + deadline)
+            time.sleep(phase + 2 * deadline)  # requests in flight at the fault take up to the deadline
             t2 = time.monotonic()
             # answers to requests started once the fault was in place (in-flight ones excluded)
-            during = load.between(t1 + (0.2 if fault == "stopped" else 0.05), t2 - deadline - 1)
+            during = load.between(t1 + (0.2 if fault == "stopped" else 0.05), t2 - deadline - 0.5)
             statuses = {r[2] for r in during}
             check(
                 f"{fault}: only 200 or 503, no 500, nothing hangs",
@@ -374,6 +374,10 @@ def scenario_reminder(portal: Portal, short: bool) -> None:
     portal.redis.stop()  # mid-job: the worker has the message and is running it
     stopped_while = "running" if line == "running" else "not seen running"
     out, _ = watcher.communicate(timeout=180)
+    if not out.strip():
+        log = (portal.tmp / "actor-watch.log").read_text(errors="replace")[-2000:]
+        check("the job run was watched", False, f"watcher failed:\n{log}")
+        return
     first = json.loads(out.strip().splitlines()[-1])
     portal.redis.start()
     time.sleep(1)
