@@ -11,8 +11,11 @@ from rest_framework import serializers
 ErrorSerializer = inline_serializer(
     "Error",
     fields={
-        "error": serializers.CharField(),
-        "field": serializers.CharField(allow_null=True),
+        "error": serializers.CharField(required=False, help_text="What is wrong with the request."),
+        "field": serializers.CharField(allow_null=True, required=False, help_text="The parameter concerned."),
+        "detail": serializers.CharField(
+            required=False, help_text="For a request no view could read (bht_portal.middleware)."
+        ),
     },
 )
 ThrottledSerializer = inline_serializer("Throttled", fields={"detail": serializers.CharField()})

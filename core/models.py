@@ -11,6 +11,9 @@ class JobRun(models.Model):
     """One run (or retry) of a scheduled job (planlagt jobb), for the operations page."""
 
     class Status(models.TextChoices):
+        # "Run now" while the broker could not be reached: kept here until the sweep
+        # (core.tasks.queued_jobs_send) has sent it, then removed.
+        QUEUED = "queued", _("Queued (broker unreachable)")
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
@@ -23,6 +26,7 @@ class JobRun(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     counts = models.JSONField(_("result"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True, max_length=SYSTEM_TEXT_MAX)
+    kwargs = models.JSONField(_("arguments"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("job run")
@@ -30,7 +34,7 @@ class JobRun(models.Model):
         ordering = ["-started_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["running", "succeeded", "failed"]), name="jobrun_status_valid"
+                condition=Q(status__in=["queued", "running", "succeeded", "failed"]), name="jobrun_status_valid"
             ),
         ]
         indexes = [models.Index(fields=["job", "-started_at"])]

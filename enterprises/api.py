@@ -102,8 +102,9 @@ class ObligationSerializer(serializers.Serializer):
 ErrorSerializer = inline_serializer(
     "ObligationError",
     fields={
-        "error": serializers.CharField(),
-        "field": serializers.CharField(allow_null=True, help_text="null: the request as a whole"),
+        "error": serializers.CharField(required=False),
+        "field": serializers.CharField(allow_null=True, required=False, help_text="null: the request as a whole"),
+        "detail": serializers.CharField(required=False, help_text="For a request no view could read."),
         "check": serializers.ChoiceField(choices=["length", "digits", "range", "checksum"], required=False),
     },
 )
