@@ -693,6 +693,8 @@ class ChangeNotice(models.Model):
     evaluation = models.JSONField(_("rule evaluation"), null=True, blank=True)
     failed_rules = models.JSONField(_("failed statutory rules"), default=list, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    # The token of the form it was sent from: the same form sent twice makes one notice.
+    submission_token = models.UUIDField(_("submission token"), null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("change notice")

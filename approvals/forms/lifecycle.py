@@ -10,12 +10,11 @@ from approvals.forms.provider import (
     DepartmentForm,
     DepartmentFormSetBase,
     StaffForm,
-    StaffFormSet,
+    StaffFormSetBase,
     four_digits,
     fte_display,
 )
 from approvals.models import StaffMember
-from providers.models import DEPARTMENT_FIELDS
 
 
 class ContactForm(forms.Form):
@@ -32,12 +31,39 @@ class ContactForm(forms.Form):
 
 class ChangeDepartmentForm(DepartmentForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The name as registered (hidden): the card keeps its heading and its "Remove" box after
+    # a validation error, when the form is bound to the POST and has no initial data.
+    registered_name = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @property
+    def legend(self) -> str:
+        return _registered(self, "registered_name") or _("New department")
+
+    @property
+    def is_registered(self) -> bool:
+        return bool(_registered(self, "registered_name"))
+
+
+class ChangeStaffForm(StaffForm):
+    registered_name = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @property
+    def legend(self) -> str:
+        return _registered(self, "registered_name") or _("New person")
+
+    @property
+    def is_registered(self) -> bool:
+        return bool(_registered(self, "registered_name"))
+
+
+def _registered(form, field: str) -> str:
+    return (form[field].value() or "").strip()
 
 
 ChangeDepartmentFormSet = forms.formset_factory(
     ChangeDepartmentForm, formset=DepartmentFormSetBase, extra=1, can_delete=True
 )
-ChangeStaffFormSet = StaffFormSet
+ChangeStaffFormSet = forms.formset_factory(ChangeStaffForm, formset=StaffFormSetBase, extra=1, can_delete=True)
 
 
 class ChangeNoticeCommentForm(forms.Form):
@@ -47,22 +73,20 @@ class ChangeNoticeCommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example when the change takes effect, or who replaces whom."),
     )
+    # One token per form shown: the same form sent twice (double click, back button) makes one notice.
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
 
-def department_initial(departments) -> list[dict]:
-    return [
-        {
-            "id": d.pk,
-            **{f: getattr(d, f) for f in DEPARTMENT_FIELDS},
-        }
-        for d in departments
-    ]
+def department_initial(departments: list[dict]) -> list[dict]:
+    """Form rows from selectors.approval_current_departments (dicts, `id` for registered ones)."""
+    return [{**d, "registered_name": d["name"]} for d in departments]
 
 
 def staff_initial(roster: list[dict]) -> list[dict]:
     rows = []
     for s in roster:
         row = {
+            "registered_name": s["name"],
             "name": s["name"],
             "profession": s["profession"],
             "hpr_number": s.get("hpr_number") or "",

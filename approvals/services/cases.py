@@ -38,6 +38,7 @@ from approvals.models import (
 from approvals.selectors.applications import application_evaluate
 from approvals.selectors.cases import REQUIREMENTS_BY_ID
 from approvals.services.events import case_event_record, in_official_language
+from approvals.services.lifecycle import approval_register_departments
 from providers.selectors import provider_recipients
 
 logger = logging.getLogger(__name__)
@@ -327,7 +328,7 @@ def case_decide(
             **fields,
         )
         if outcome != DecisionOutcome.REJECTED:
-            Approval.objects.create(
+            approval = Approval.objects.create(
                 provider=case.provider,
                 case=case,
                 decision=decision,
@@ -336,6 +337,7 @@ def case_decide(
                 special_case=outcome == DecisionOutcome.APPROVED_SPECIAL,
                 conditions=conditions,
             )
+            approval_register_departments(approval=approval)  # the register lists the approved departments
         case_event_record(
             case=case,
             kind=CaseEvent.Kind.DECIDED,

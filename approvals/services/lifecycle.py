@@ -373,6 +373,7 @@ def change_notice_submit(
     departments: list[dict],
     staff: list[dict],
     comment: str = "",
+    token=None,
 ) -> ChangeNotice:
     """Register a change notice (endringsmelding) for a valid approval.
 
@@ -381,13 +382,19 @@ def change_notice_submit(
     Contact and departments are applied to the register at once. A changed roster is
     re-checked with approvals.rules.evaluate; a statutory rule that passed before and fails
     now creates a follow-up task for the case handlers. Raises ValidationError when nothing
-    changed or the approval is not valid."""
+    changed or the approval is not valid. `token` (the form's): a second call with the same
+    token returns the notice the first one made and changes nothing."""
     with transaction.atomic():
         approval = (
             Approval.objects.select_for_update(of=("self",))
             .select_related("case", "decision", "provider")
             .get(pk=approval.pk)
         )
+        # Under the approval's lock: a concurrent second submit waits here, then finds the first.
+        already = selectors.change_notice_by_token(approval=approval, token=token)
+        if already is not None:
+            already.duplicate = True
+            return already
         if approval.status != ApprovalStatus.VALID:
             raise ValidationError(_("Change notices can only be sent for a valid approval."))
         provider = provider_services.provider_lock(provider_id=approval.provider_id)
@@ -449,6 +456,7 @@ def change_notice_submit(
             evaluation=evaluation_json,
             failed_rules=newly_failed,
             outcome=outcome,
+            submission_token=token or None,
         )
         with translation.override(settings.LANGUAGE_CODE):
             parts = []
@@ -487,6 +495,22 @@ def change_notice_submit(
             provider=provider, approval=approval, kind=ProviderNotice.Kind.CHANGE_NOTICE, change_notice=notice
         )
         return notice
+
+
+def approval_register_departments(*, approval: Approval) -> dict:
+    """The register's departments become the approved application's (an approval is granted
+    for the departments applied for). Registered departments of the same name keep their row."""
+    source = selectors.approval_source_application(approval)
+    if source is None:
+        return {}
+    with transaction.atomic():
+        provider = provider_services.provider_lock(provider_id=approval.provider_id)
+        registered = {d.name: d.pk for d in provider.departments.all()}
+        departments = [
+            {"id": registered.get(d.name), **{f: getattr(d, f) for f in DEPARTMENT_FIELDS}}
+            for d in source.departments.order_by("id")
+        ]
+        return provider_services.provider_departments_replace(provider=provider, departments=departments)
 
 
 def followup_task_close(*, task: FollowUpTask, actor: User, resolution: str) -> FollowUpTask:

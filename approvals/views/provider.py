@@ -38,7 +38,7 @@ def _own_application(request, pk):
     return selectors.application_get_for_user(user=request.user, pk=pk)
 
 
-def _panel_context(evaluation: rules.Evaluation, *, left_out: int = 0) -> dict:
+def rule_panel_context(evaluation: rules.Evaluation, *, left_out: int = 0) -> dict:
     return {
         "evaluation": evaluation,
         "left_out": left_out,
@@ -106,7 +106,7 @@ def application_detail(request, pk):
             "can_revise": application.status == ApplicationStatus.SUBMITTED
             and application.case.status in services.REVISABLE_CASE_STATUSES
             and not any(v.is_draft for v in versions),
-            **(_panel_context(evaluation) if evaluation else {}),
+            **(rule_panel_context(evaluation) if evaluation else {}),
         },
     )
 
@@ -201,7 +201,7 @@ def _render_edit(request, application, org, deps, staff, evaluation, left_out, s
             "staff_formset": staff,
             "focus": focus,
             "step": "edit",
-            **_panel_context(evaluation, left_out=left_out),
+            **rule_panel_context(evaluation, left_out=left_out),
         },
         status=status,
     )
@@ -214,7 +214,7 @@ def application_rule_panel(request, pk):
     application = _own_application(request, pk)
     staff = StaffFormSet(request.POST, prefix="staff")
     evaluation, left_out = _live_evaluation(application, staff)
-    return render(request, "approvals/provider/_rule_panel.html", _panel_context(evaluation, left_out=left_out))
+    return render(request, "approvals/provider/_rule_panel.html", rule_panel_context(evaluation, left_out=left_out))
 
 
 # ---------------------------------------------------------------- documents
@@ -348,7 +348,7 @@ def application_submit(request, pk):
             "form": form,
             "problems": problems,
             "step": "submit",
-            **_panel_context(evaluation),
+            **rule_panel_context(evaluation),
         },
         status=status,
     )
