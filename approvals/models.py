@@ -47,6 +47,10 @@ class CaseStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+# Not yet decided: the provider waits on us (a second application is refused meanwhile).
+PENDING_CASE_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION)
+
+
 class Case(ConcurrentTransitionMixin, models.Model):
     """A case (sak) at Arbeidstilsynet: one approval application and what follows from it.
 
@@ -76,6 +80,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     renews = models.ForeignKey(
         "Approval", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewal_cases"
     )
+    # A renewal received before the current approval ends is decided by that end (the last day
+    # of the approval), so the provider does not drop out of the register while waiting on us.
+    decide_by = models.DateField(_("decide by"), null=True, blank=True)
     # Handler side: the open request for more information (shown to the provider), and a
     # notice of revocation (varsel om tilbakekall) with its reason and deadline.
     information_request = models.TextField(_("request for more information"), blank=True)

@@ -51,6 +51,7 @@ from approvals.models import (
     RenewalReminder,
     StaffMember,
 )
+from approvals.selectors import applications as application_selectors
 from approvals.selectors import lifecycle as selectors
 from approvals.services.events import case_event_record
 from providers import services as provider_services
@@ -269,6 +270,9 @@ def application_renewal_start(*, approval: Approval, actor: User) -> Application
             return existing
         if approval.status == ApprovalStatus.REVOKED:
             raise ValidationError(_("A revoked approval cannot be renewed; submit a new application."))
+        refusal = application_selectors.application_pending_refusal(provider_id=approval.provider_id)
+        if refusal:
+            raise ValidationError(refusal, code="pending")
         provider = approval.provider
         source = selectors.approval_source_application(approval)
         application = Application.objects.create(
