@@ -10,15 +10,13 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals import rules
@@ -42,6 +40,8 @@ from approvals.selectors.applications import (
 from approvals.services.cases import case_supplement
 from approvals.services.events import case_event_record
 from approvals.services.numbering import case_number_allocate
+from core.official import in_official_language
+from notifications.services import notification_queue
 from providers.models import DEPARTMENT_FIELDS, ORGANISATION_FIELDS, Provider
 
 logger = logging.getLogger(__name__)
@@ -307,7 +307,7 @@ def application_submit(*, application: Application, actor: AbstractBaseUser) -> 
         if supplement:
             case_supplement(case=case, application=application, actor=actor)
         else:
-            with translation.override(settings.LANGUAGE_CODE):  # the case record is in Norwegian
+            with in_official_language():  # the case record is in Norwegian
                 submitted_message = _("Application submitted by %(name)s.") % {"name": actor.get_full_name()}
             case_event_record(
                 case=case,
@@ -322,26 +322,24 @@ def application_submit(*, application: Application, actor: AbstractBaseUser) -> 
                     "special_case_requested": application.special_case_requested,
                 },
             )
-        _receipt_on_commit(application=application, actor=actor, supplement=supplement)
+        _receipt_queue(application=application, case=case, actor=actor, supplement=supplement)
     return application
 
 
-def _receipt_on_commit(*, application: Application, actor, supplement: bool) -> None:
-    recipients = sorted({e.lower() for e in (getattr(actor, "email", ""), application.email) if e})
-    if not recipients:
-        return
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    pk = application.pk
-
-    def send():
-        app = Application.objects.select_related("case", "provider").get(pk=pk)
-        with translation.override(language):
-            context = {"application": app, "case": app.case, "supplement": supplement}
-            subject = _("Receipt: application received (case %(number)s)") % {"number": app.case.case_number}
-            body = render_to_string("approvals/provider/email/receipt.txt", context)
-        send_mail(subject, body, None, recipients)
-
-    transaction.on_commit(send)
+@in_official_language
+def _receipt_queue(*, application: Application, case: Case, actor, supplement: bool) -> None:
+    """The receipt (one per submitted version) to the submitter and the application's address,
+    through the outbox: sent once the submission commits."""
+    context = {"application": application, "case": case, "supplement": supplement}
+    notification_queue(
+        key=f"application-receipt:{application.pk}",
+        kind="application_receipt",
+        to=[getattr(actor, "email", ""), application.email],
+        subject=_("Receipt: application received (case %(number)s)") % {"number": case.case_number},
+        body=render_to_string("approvals/provider/email/receipt.txt", context),
+        recipient_org=application.orgnr,
+        recipient_user_ids=[actor.pk] if getattr(actor, "pk", None) else [],
+    )
 
 
 # ---------------------------------------------------------------- revisions

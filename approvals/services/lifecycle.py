@@ -26,11 +26,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -54,6 +53,8 @@ from approvals.models import (
 from approvals.selectors import applications as application_selectors
 from approvals.selectors import lifecycle as selectors
 from approvals.services.events import case_event_record
+from core.official import in_official_language, official_date
+from notifications.services import notification_queue
 from providers import services as provider_services
 from providers.models import DEPARTMENT_FIELDS
 from providers.selectors import provider_recipients
@@ -127,14 +128,14 @@ def _reminder_deliver(row: RenewalReminder, *, today: datetime.date) -> str:
     provider = approval.provider
     recipients = provider_recipients(provider=provider)
     days_left = (approval.valid_until - today).days
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_official_language():
         ProviderNotice.objects.create(
             provider=provider,
             approval=approval,
             kind=ProviderNotice.Kind.REMINDER,
             reminder=row,
             message=_("Your approval ends on %(date)s. Apply for renewal in good time.")
-            % {"date": approval.valid_until.strftime("%d.%m.%Y")},
+            % {"date": official_date(approval.valid_until)},
         )
         case_event_record(
             case=approval.case,
@@ -143,7 +144,7 @@ def _reminder_deliver(row: RenewalReminder, *, today: datetime.date) -> str:
             % {
                 "kind": row.get_kind_display(),
                 "recipients": ", ".join(recipients) or _("nobody (no e-mail address)"),
-                "date": approval.valid_until.strftime("%d.%m.%Y"),
+                "date": official_date(approval.valid_until),
             },
             data={"approval": approval.pk, "reminder": row.kind, "recipients": recipients},
         )
@@ -153,20 +154,24 @@ def _reminder_deliver(row: RenewalReminder, *, today: datetime.date) -> str:
         row.attempts += 1
         row.last_error = ""
         row.save(update_fields=["status", "sent_at", "recipients", "attempts", "last_error"])
-        if recipients:
-            context = {
-                "provider": provider,
-                "approval": approval,
-                "days_left": days_left,
-                "reminder": row,
-                "start_url": _portal_url("/konto/start/"),
-            }
-            subject = _("BHT approval ends on %(date)s: apply for renewal") % {
-                "date": approval.valid_until.strftime("%d.%m.%Y")
-            }
-            body = render_to_string("approvals/lifecycle/email/reminder.txt", context)
-            # Last step before commit: if sending fails, the row stays pending for the next run.
-            EmailMessage(subject, body, to=recipients).send()
+        context = {
+            "provider": provider,
+            "approval": approval,
+            "days_left": days_left,
+            "reminder": row,
+            "start_url": _portal_url("/konto/start/"),
+        }
+        # The e-mail goes through the outbox, keyed by the ledger row: written with the row in this
+        # transaction, sent after commit (and retried by the outbox if the mail server is down).
+        notification_queue(
+            key=f"renewal-reminder:{row.pk}",
+            kind="renewal_reminder",
+            to=recipients,
+            subject=_("BHT approval ends on %(date)s: apply for renewal")
+            % {"date": official_date(approval.valid_until)},
+            body=render_to_string("approvals/lifecycle/email/reminder.txt", context),
+            recipient_org=provider.orgnr,
+        )
     return "sent"
 
 
@@ -229,11 +234,11 @@ def approvals_expire(*, today: datetime.date | None = None) -> dict:
             RenewalReminder.objects.filter(approval=approval, status=ReminderStatus.PENDING).update(
                 status=ReminderStatus.SKIPPED
             )
-            with translation.override(settings.LANGUAGE_CODE):
+            with in_official_language():
                 reason = _(
                     "The approval period ended on %(date)s and no new approval was granted; the provider "
                     "is no longer in the register of approved BHT providers."
-                ) % {"date": approval.valid_until.strftime("%d.%m.%Y")}
+                ) % {"date": official_date(approval.valid_until)}
                 case_event_record(
                     case=approval.case,
                     kind=CaseEvent.Kind.EXPIRED,
@@ -324,7 +329,7 @@ def application_renewal_start(*, approval: Approval, actor: User) -> Application
                     uploaded_by=doc.uploaded_by,
                     carried_over=True,
                 )
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             case_event_record(
                 case=approval.case,
                 kind=CaseEvent.Kind.OTHER,
@@ -462,7 +467,7 @@ def change_notice_submit(
             outcome=outcome,
             submission_token=token or None,
         )
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             parts = []
             if "contact" in changes:
                 parts.append(_("contact details"))
@@ -527,7 +532,7 @@ def followup_task_close(*, task: FollowUpTask, actor: User, resolution: str) -> 
         task.done_by = actor
         task.resolution = resolution
         task.save(update_fields=["status", "done_at", "done_by", "resolution"])
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             case_event_record(
                 case=task.case,
                 kind=CaseEvent.Kind.OTHER,
