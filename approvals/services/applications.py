@@ -8,6 +8,7 @@ the same case (application_revise) is a supplement, handed to the case handler's
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -18,6 +19,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from approvals import rules
 from approvals.documents import pdf_check
@@ -26,6 +28,7 @@ from approvals.models import (
     ApplicationDepartment,
     ApplicationDocument,
     ApplicationStatus,
+    Approval,
     Case,
     CaseEvent,
     CaseStatus,
@@ -48,15 +51,7 @@ logger = logging.getLogger(__name__)
 
 # Every organisation field but the municipality number must be filled in before submission.
 REQUIRED_ORGANISATION_FIELDS = tuple(f for f in ORGANISATION_FIELDS if f != "municipality_number")
-STAFF_FIELDS = (
-    "name",
-    "profession",
-    "hpr_number",
-    "fte",
-    *StaffMember.DISCIPLINE_FIELDS.values(),
-    "employment",
-    "training_completed_on",
-)
+STAFF_FIELDS = rules.StaffInput.FIELDS
 # A provider may supplement a case only while the case handler waits for more information.
 REVISABLE_CASE_STATUSES = (CaseStatus.AWAITING_INFORMATION,)
 
@@ -97,21 +92,81 @@ def _register_unit(orgnr: str) -> dict:
 
 
 # ---------------------------------------------------------------- drafts
-def application_create(*, provider: Provider, actor: AbstractBaseUser | None = None) -> Application:
-    """A new draft, pre-filled from the provider, the enterprise register (name/address) and
-    the provider's departments. Refused (ValidationError) while one of its cases is pending."""
+def application_create(
+    *,
+    provider: Provider,
+    renews: Approval | None = None,
+    source: Application | None = None,
+    roster: Sequence[rules.StaffInput] = (),
+) -> Application:
+    """A new draft, pre-filled from the provider (its register data, which change notices keep
+    current; blanks from the national register copy) and its departments.
+
+    A renewal (`renews`) also carries the roster as it stands today (`roster`) and the stored
+    documents of the approved application (`source`; its departments when the register has
+    none), every copied row marked carried_over. Refused (ValidationError) while one of the
+    provider's cases is pending."""
     with transaction.atomic():
         refusal = application_pending_refusal(provider_id=provider.pk)
         if refusal:
             raise ValidationError(refusal, code="pending")
         data = {f: getattr(provider, f) for f in ORGANISATION_FIELDS}
         data.update({k: v for k, v in _register_unit(provider.orgnr).items() if not data.get(k)})
-        application = Application.objects.create(provider=provider, **data)
-        for dep in provider.departments.all():
-            ApplicationDepartment.objects.create(
-                application=application, **{f: getattr(dep, f) for f in DEPARTMENT_FIELDS}
-            )
+        if source is not None:
+            data["form"] = source.form
+        application = Application.objects.create(provider=provider, renews=renews, **data)
+        departments = list(provider.departments.all())
+        if not departments and source is not None:
+            departments = list(source.departments.all())
+        _copy_rows(
+            application,
+            departments=departments,
+            staff=roster,
+            documents=source.documents.all() if source is not None else (),
+            carried_over=renews is not None,
+        )
     return application
+
+
+def _copy_rows(draft: Application, *, departments, staff, documents, carried_over: bool | None) -> None:
+    """Copy department, staff and document rows into `draft` (documents point to the same
+    stored files, never copies). carried_over=None keeps each row's own flag (a new version);
+    the history table records every row."""
+
+    def flag(row) -> bool:
+        return getattr(row, "carried_over", False) if carried_over is None else carried_over
+
+    bulk_create_with_history(
+        [
+            ApplicationDepartment(
+                application=draft, carried_over=flag(d), **{f: getattr(d, f) for f in DEPARTMENT_FIELDS}
+            )
+            for d in departments
+        ],
+        ApplicationDepartment,
+    )
+    # staff: roster entries (a renewal) or StaffMember rows (a new version)
+    entries = [(s, s if isinstance(s, rules.StaffInput) else s.roster_entry()) for s in staff]
+    bulk_create_with_history(
+        [StaffMember(application=draft, carried_over=flag(s), **entry.model_fields()) for s, entry in entries],
+        StaffMember,
+    )
+    bulk_create_with_history(
+        [
+            ApplicationDocument(
+                application=draft,
+                kind=d.kind,
+                file=d.file.name,
+                original_name=d.original_name,
+                size=d.size,
+                sha256=d.sha256,
+                uploaded_by=d.uploaded_by,
+                carried_over=flag(d),
+            )
+            for d in documents
+        ],
+        ApplicationDocument,
+    )
 
 
 def application_save_draft(
@@ -120,7 +175,6 @@ def application_save_draft(
     organisation: dict,
     departments: list[dict],
     staff: list[dict],
-    actor: AbstractBaseUser | None = None,
 ) -> Application:
     """Save the edit form: organisation fields, and the departments and staff rows in order
     (existing rows are updated in place, new ones added, the rest removed)."""
@@ -210,7 +264,7 @@ def document_add(
     return document
 
 
-def document_remove(*, document: ApplicationDocument, actor: AbstractBaseUser | None = None) -> None:
+def document_remove(*, document: ApplicationDocument) -> None:
     """Remove a document from a draft. The stored file is deleted only when no other version
     (row) still points to it."""
     with transaction.atomic():
@@ -343,7 +397,7 @@ def _receipt_queue(*, application: Application, case: Case, actor, supplement: b
 
 
 # ---------------------------------------------------------------- revisions
-def application_revise(*, application: Application, actor: AbstractBaseUser | None = None) -> Application:
+def application_revise(*, application: Application) -> Application:
     """A new draft version on the same case, copied from the submitted `application`
     (organisation data, departments, staff, document rows pointing to the same stored files).
     The submitted version stays as it was. An open draft on the case is returned as is."""
@@ -371,27 +425,11 @@ def application_revise(*, application: Application, actor: AbstractBaseUser | No
             special_case_explanation=application.special_case_explanation,
             **{f: getattr(application, f) for f in ORGANISATION_FIELDS},
         )
-        ApplicationDepartment.objects.bulk_create(
-            ApplicationDepartment(
-                application=draft, carried_over=d.carried_over, **{f: getattr(d, f) for f in DEPARTMENT_FIELDS}
-            )
-            for d in application.departments.order_by("id")
-        )
-        StaffMember.objects.bulk_create(
-            StaffMember(application=draft, carried_over=s.carried_over, **{f: getattr(s, f) for f in STAFF_FIELDS})
-            for s in application.staff.order_by("id")
-        )
-        ApplicationDocument.objects.bulk_create(
-            ApplicationDocument(
-                application=draft,
-                kind=d.kind,
-                file=d.file.name,
-                original_name=d.original_name,
-                size=d.size,
-                sha256=d.sha256,
-                uploaded_by=d.uploaded_by,
-                carried_over=d.carried_over,
-            )
-            for d in application.documents.order_by("id")
+        _copy_rows(
+            draft,
+            departments=application.departments.order_by("id"),
+            staff=application.staff.order_by("id"),
+            documents=application.documents.order_by("id"),
+            carried_over=None,
         )
     return draft

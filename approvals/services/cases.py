@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
-from accounts.models import Role
+from accounts.models import CASE_HANDLER_ROLES, Role
 from approvals.models import (
+    CASE_DECIDED_STATUSES,
     Appeal,
     Application,
     ApplicationStatus,
@@ -28,17 +29,18 @@ from approvals.models import (
     Case,
     CaseEvent,
     CaseNote,
-    CaseStatus,
     Decision,
     DecisionLetter,
     DecisionOutcome,
 )
+from approvals.rules import REQUIREMENTS_BY_ID
+from approvals.selectors import lifecycle as lifecycle_selectors
 from approvals.selectors.applications import application_evaluate
-from approvals.selectors.cases import REQUIREMENTS_BY_ID
 from approvals.services.events import case_event_record
-from approvals.services.lifecycle import approval_register_departments
 from core.official import in_official_language, official_date
 from notifications.services import notification_queue
+from providers import services as provider_services
+from providers.models import DEPARTMENT_FIELDS
 from providers.selectors import provider_recipients
 
 logger = logging.getLogger(__name__)
@@ -113,7 +115,7 @@ def default_valid_until(day: datetime.date) -> datetime.date:
 
 
 def _is_handler(user) -> bool:
-    return getattr(user, "role", None) in (Role.CASE_HANDLER, Role.ADMIN)
+    return getattr(user, "role", None) in CASE_HANDLER_ROLES
 
 
 def _require_handler(user) -> None:
@@ -130,10 +132,7 @@ def case_assign(*, case: Case, assignee: AbstractBaseUser, actor: AbstractBaseUs
         raise CaseActionRefused(_("Cases can only be assigned to case handlers."))
     with transaction.atomic():
         case = _lock(case)
-        if case.status == CaseStatus.SUBMITTED:
-            _step(case, "start_review", _("Assign"))
-        elif case.status not in (CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION):
-            raise _refuse(case, _("Assign"))
+        _step(case, "assign", _("Assign"))
         case.assigned_to = assignee
         _save(case, "assigned_to")
         case_event_record(
@@ -316,13 +315,7 @@ def case_decide(
 
     with transaction.atomic():
         case = _lock(case)
-        if case.status in (
-            CaseStatus.APPROVED,
-            CaseStatus.APPROVED_SPECIAL,
-            CaseStatus.REJECTED,
-            CaseStatus.REVOCATION_NOTIFIED,
-            CaseStatus.REVOKED,
-        ):
+        if case.status in CASE_DECIDED_STATUSES:
             last = case.decisions.select_related("decided_by").first()
             who = (last.decided_by.get_full_name() or last.decided_by.email) if last else "?"
             raise CaseActionRefused(
@@ -364,6 +357,22 @@ def case_decide(
         )
         decision_letter_queue(decision=decision)
     return decision
+
+
+def approval_register_departments(*, approval: Approval) -> dict:
+    """The register's departments become the approved application's (an approval is granted
+    for the departments applied for). Registered departments of the same name keep their row."""
+    source = lifecycle_selectors.approval_source_application(approval)
+    if source is None:
+        return {}
+    with transaction.atomic():
+        provider = provider_services.provider_lock(provider_id=approval.provider_id)
+        registered = {d.name: d.pk for d in provider.departments.all()}
+        departments = [
+            {"id": registered.get(d.name), **{f: getattr(d, f) for f in DEPARTMENT_FIELDS}}
+            for d in source.departments.order_by("id")
+        ]
+        return provider_services.provider_departments_replace(provider=provider, departments=departments)
 
 
 # ---------------------------------------------------------------- revocation
@@ -475,11 +484,11 @@ def appeal_create(*, decision: Decision, actor: AbstractBaseUser, text: str) -> 
     text = (text or "").strip()
     if getattr(actor, "role", None) != Role.PROVIDER or actor.provider_id != decision.case.provider_id:
         raise CaseActionRefused(_("Only the provider's own users can appeal this decision."))
-    if decision.outcome not in (DecisionOutcome.REJECTED, DecisionOutcome.REVOKED):
+    if not decision.is_adverse:
         raise CaseActionRefused(_("Only a rejection or a revocation can be appealed here."))
     if not text:
         raise CaseActionRefused(_("Give the grounds for the appeal."))
-    if decision.appeal_deadline and timezone.localdate() > decision.appeal_deadline:
+    if decision.appeal_deadline_passed(on=timezone.localdate()):
         raise CaseActionRefused(
             _("The appeal deadline (%(date)s) has passed.") % {"date": official_date(decision.appeal_deadline)}
         )

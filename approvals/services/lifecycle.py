@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,8 +36,6 @@ from approvals import rules
 from approvals.models import (
     REMINDER_DAYS_BEFORE,
     Application,
-    ApplicationDepartment,
-    ApplicationDocument,
     ApplicationStatus,
     Approval,
     ApprovalStatus,
@@ -48,15 +45,13 @@ from approvals.models import (
     ProviderNotice,
     ReminderStatus,
     RenewalReminder,
-    StaffMember,
 )
-from approvals.selectors import applications as application_selectors
 from approvals.selectors import lifecycle as selectors
+from approvals.services.applications import application_create
 from approvals.services.events import case_event_record
 from core.official import in_official_language, official_date
 from notifications.services import notification_queue
 from providers import services as provider_services
-from providers.models import DEPARTMENT_FIELDS
 from providers.selectors import provider_recipients
 
 log = logging.getLogger(__name__)
@@ -275,60 +270,12 @@ def application_renewal_start(*, approval: Approval, actor: User) -> Application
             return existing
         if approval.status == ApprovalStatus.REVOKED:
             raise ValidationError(_("A revoked approval cannot be renewed; submit a new application."))
-        refusal = application_selectors.application_pending_refusal(provider_id=approval.provider_id)
-        if refusal:
-            raise ValidationError(refusal, code="pending")
-        provider = approval.provider
-        source = selectors.approval_source_application(approval)
-        application = Application.objects.create(
-            provider=provider,
+        application = application_create(
+            provider=approval.provider,
             renews=approval,
-            orgnr=provider.orgnr,
-            name=provider.name,
-            form=source.form if source else provider.form,
-            street_address=provider.street_address,
-            postcode=provider.postcode,
-            city=provider.city,
-            municipality_number=provider.municipality_number,
-            contact_person=provider.contact_person,
-            email=provider.email,
-            phone=provider.phone,
+            source=selectors.approval_source_application(approval),
+            roster=selectors.approval_current_roster(approval),
         )
-        # The register's departments; the approved application's if the register has none.
-        departments = list(provider.departments.all())
-        if not departments and source is not None:
-            departments = list(source.departments.all())
-        for d in departments:
-            # save() (not bulk_create) so django-simple-history records them
-            ApplicationDepartment(
-                application=application, carried_over=True, **{f: getattr(d, f) for f in DEPARTMENT_FIELDS}
-            ).save()
-        for s in selectors.approval_current_roster(approval):
-            StaffMember.objects.create(
-                application=application,
-                name=s["name"],
-                profession=s["profession"],
-                hpr_number=s.get("hpr_number") or "",
-                fte=Decimal(s["fte"]),
-                employment=s.get("employment") or "permanent",
-                training_completed_on=(
-                    datetime.date.fromisoformat(s["training_completed_on"]) if s.get("training_completed_on") else None
-                ),
-                carried_over=True,
-                **{StaffMember.DISCIPLINE_FIELDS[d]: Decimal(v) for d, v in (s.get("disciplines") or {}).items()},
-            )
-        if source is not None:
-            for doc in source.documents.all():
-                ApplicationDocument.objects.create(
-                    application=application,
-                    kind=doc.kind,
-                    file=doc.file.name,  # the same stored file, not a copy
-                    original_name=doc.original_name,
-                    size=doc.size,
-                    sha256=doc.sha256,
-                    uploaded_by=doc.uploaded_by,
-                    carried_over=True,
-                )
         with in_official_language():
             case_event_record(
                 case=approval.case,
@@ -341,46 +288,13 @@ def application_renewal_start(*, approval: Approval, actor: User) -> Application
 
 
 # ---------------------------------------------------------------- change notices
-STAFF_KEYS = ("name", "profession", "hpr_number", "fte", "employment", "training_completed_on", "disciplines")
-
-
-def _normalise_staff(s: dict) -> dict:
-    return {
-        "name": s["name"].strip(),
-        "profession": s["profession"],
-        "hpr_number": (s.get("hpr_number") or "").strip(),
-        "fte": str(Decimal(str(s["fte"])).quantize(Decimal("0.001"))),
-        "employment": s.get("employment") or "permanent",
-        "training_completed_on": (
-            s["training_completed_on"].isoformat()
-            if isinstance(s.get("training_completed_on"), datetime.date)
-            else (s.get("training_completed_on") or None)
-        ),
-        "disciplines": {
-            d: str(Decimal(str((s.get("disciplines") or {}).get(d, "0"))).quantize(Decimal("0.001")))
-            for d in rules.DISCIPLINES
-        },
-    }
-
-
-def _rule_as_dict(r: rules.RuleResult) -> dict:
-    return {
-        "id": r.id,
-        "passed": r.passed,
-        "value": str(r.value),
-        "required": str(r.required),
-        "message_nb": r.message_nb,
-        "message_en": r.message_en,
-    }
-
-
 def change_notice_submit(
     *,
     approval: Approval,
     actor: User,
     contact: dict,
     departments: list[dict],
-    staff: list[dict],
+    staff: list[rules.StaffInput],
     comment: str = "",
     token=None,
 ) -> ChangeNotice:
@@ -415,8 +329,8 @@ def change_notice_submit(
         if dept_changes:
             changes["departments"] = dept_changes
 
-        old_roster = [_normalise_staff(s) for s in selectors.approval_current_roster(approval)]
-        new_roster = [_normalise_staff(s) for s in staff]
+        old_roster = rules.roster_to_json(selectors.approval_current_roster(approval))
+        new_roster = rules.roster_to_json(staff)
         evaluation_json = None
         newly_failed: list[dict] = []
         staff_after = None
@@ -435,15 +349,15 @@ def change_notice_submit(
                 if v
             }
             documents = selectors.approval_documents_present(approval)
-            before = rules.evaluate(selectors.roster_rule_input(old_roster, documents))
-            after = rules.evaluate(selectors.roster_rule_input(new_roster, documents))
+            before = rules.evaluate(selectors.roster_rule_input(rules.roster_from_json(old_roster), documents))
+            after = rules.evaluate(selectors.roster_rule_input(list(staff), documents))
             failed_before = {r.id for r in before.failed if r.statutory}
-            newly_failed = [_rule_as_dict(r) for r in after.failed if r.statutory and r.id not in failed_before]
-            evaluation_json = {
-                "approvable": after.approvable,
-                "total_fte": str(after.total_fte),
-                "rules": [_rule_as_dict(r) for r in after.rules],
-            }
+            evaluation_json = after.as_dict()
+            newly_failed = [
+                r
+                for r in evaluation_json["rules"]
+                if not r["passed"] and r["statutory"] and r["id"] not in failed_before
+            ]
             staff_after = new_roster
 
         if not changes:
@@ -504,22 +418,6 @@ def change_notice_submit(
             provider=provider, approval=approval, kind=ProviderNotice.Kind.CHANGE_NOTICE, change_notice=notice
         )
         return notice
-
-
-def approval_register_departments(*, approval: Approval) -> dict:
-    """The register's departments become the approved application's (an approval is granted
-    for the departments applied for). Registered departments of the same name keep their row."""
-    source = selectors.approval_source_application(approval)
-    if source is None:
-        return {}
-    with transaction.atomic():
-        provider = provider_services.provider_lock(provider_id=approval.provider_id)
-        registered = {d.name: d.pk for d in provider.departments.all()}
-        departments = [
-            {"id": registered.get(d.name), **{f: getattr(d, f) for f in DEPARTMENT_FIELDS}}
-            for d in source.departments.order_by("id")
-        ]
-        return provider_services.provider_departments_replace(provider=provider, departments=departments)
 
 
 def followup_task_close(*, task: FollowUpTask, actor: User, resolution: str) -> FollowUpTask:

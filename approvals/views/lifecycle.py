@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import access
-from accounts.models import Role
+from accounts.models import CASE_HANDLER_ROLES, Role
 from approvals import rules
 from approvals.forms.lifecycle import (
     ChangeDepartmentFormSet,
@@ -137,7 +137,7 @@ def change_notice_rule_panel(request):
     return render(request, "approvals/provider/_rule_panel.html", rule_panel_context(evaluation, left_out=left_out))
 
 
-@access(Role.PROVIDER, Role.CASE_HANDLER, Role.ADMIN)
+@access(Role.PROVIDER, *CASE_HANDLER_ROLES)
 def change_notice_detail(request, pk):
     notice = selectors.change_notice_for_user(user=request.user, pk=pk)
     labels = {name: field.label for name, field in ContactForm.base_fields.items()}
@@ -150,7 +150,7 @@ def change_notice_detail(request, pk):
 
 
 # ---------------------------------------------------------------- case handlers
-@access(Role.CASE_HANDLER, Role.ADMIN)
+@access(*CASE_HANDLER_ROLES)
 def followup_list(request):
     status = request.GET.get("status", "open")
     q = request.GET.get("q", "").strip()
@@ -167,7 +167,7 @@ def followup_list(request):
     )
 
 
-@access(Role.CASE_HANDLER, Role.ADMIN)
+@access(*CASE_HANDLER_ROLES)
 @require_POST
 def followup_close(request, pk):
     task = get_object_or_404(FollowUpTask, pk=pk)

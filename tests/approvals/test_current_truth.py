@@ -54,7 +54,7 @@ def test_case_page_shows_the_current_staffing_beside_the_dated_application_check
         actor=provider_user_for(approval),
         contact=_contact(approval.provider),
         departments=_depts(approval.provider),
-        staff=[s for s in roster if s["profession"] != "psychologist"],
+        staff=[s for s in roster if s.profession != "psychologist"],
     )
     html = handler_client.get(reverse("approvals:case_detail", args=[approval.case.pk])).content.decode()
     section = html.split('id="rules-heading"')[1].split("</section>")[0]

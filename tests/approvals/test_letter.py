@@ -172,4 +172,4 @@ def test_rejection_letter_states_reasons(case_handler, django_capture_on_commit_
     decision = case_decide(case=case, actor=case_handler, outcome="rejected", assessments=assessments)
     text = _text(letter_render(decision=decision).pdf)
     assert "avslås" in text and "Bare 2,1 årsverk fagpersonell." in text
-    assert "§ 2-2 nr. 5" in text
+    assert "§ 2-2 første ledd bokstav e" in text

@@ -42,7 +42,7 @@ def test_change_notice_keeps_ticks_checks_live_and_is_sent_once(page, login, axe
     page.get_by_label("Telefon").fill("12 34 56 78")
     page.get_by_role("button", name="Send endringsmelding").click()
     page.wait_for_url("**/endringsmeldinger/*/")
-    assert "Psykolog Per" not in {s["name"] for s in approval_current_roster(approval)}
+    assert "Psykolog Per" not in {s.name for s in approval_current_roster(approval)}
     assert "Telefon" in page.locator("main").inner_text()
     axe_check("change notice receipt")
 

@@ -96,6 +96,10 @@ def test_broker_down_at_queue_time_the_sweep_sends_it(monkeypatch, django_captur
     assert notification.status == NotificationStatus.PENDING and mail.outbox == []
     assert notifications_sweep.delay().get()["sent"] == 1
     assert notifications_sweep.delay().get()["sent"] == 0
+    from core.models import JobRun
+
+    runs = JobRun.objects.filter(job="notifications.tasks.notifications_sweep", status="succeeded")
+    assert [r.counts["sent"] for r in runs.order_by("id")] == [1, 0]  # on the jobs page
     assert len(mail.outbox) == 1
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.SENT
@@ -199,7 +203,8 @@ def test_admin_lists_the_outbox_read_only(admin_user):
     admin_user.is_staff = admin_user.is_superuser = True
     admin_user.save()
     client.force_login(admin_user)
-    assert client.get(reverse("admin:notifications_notification_changelist")).status_code == 200
+    listing = client.get(reverse("admin:notifications_notification_changelist"), {"q": "a@test.no"})
+    assert listing.status_code == 200 and list(listing.context["cl"].result_list) == [notification]
     page = client.get(reverse("admin:notifications_notification_change", args=[notification.pk]))
     assert page.status_code == 200 and b'name="_save"' not in page.content
     assert client.get(reverse("admin:notifications_notification_add")).status_code == 403

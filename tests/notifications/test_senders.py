@@ -70,7 +70,7 @@ def test_information_request_and_supplement_notify_once(
     request = _only("information_request")
     assert request.key.startswith("information-request:") and request.recipient_org == provider.orgnr
     assert "Send kvalitetssystemet." in request.body and "Sak" in request.subject
-    draft = app_services.application_revise(application=submitted, actor=submitter)
+    draft = app_services.application_revise(application=submitted)
     with django_capture_on_commit_callbacks(execute=True):
         supplement = app_services.application_submit(application=declare(draft), actor=submitter)
     told = _only("case_supplemented")

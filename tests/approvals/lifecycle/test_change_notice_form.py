@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from approvals.models import ApplicationDepartment, ChangeNotice
 from approvals.selectors.lifecycle import approval_current_roster, approval_source_application
-from approvals.services.lifecycle import approval_register_departments
+from approvals.services.cases import approval_register_departments
 from providers.models import Department
 from tests.approvals.factories import ApprovalFactory
 from tests.approvals.lifecycle.factories import provider_user_for
@@ -64,7 +64,7 @@ def test_an_approval_puts_its_departments_in_the_register(approval):
 def test_after_an_error_staff_cards_keep_their_names_and_removal_ticks(client_, approval):
     data = _form_data(client_, URL)
     roster = approval_current_roster(approval)
-    leaving, other = roster[0]["name"], roster[1]["name"]
+    leaving, other = roster[0].name, roster[1].name
     leaving_prefix = _staff_prefix(data, leaving)
     data[f"{leaving_prefix}-DELETE"] = "on"
     data["contact-email"] = "not an address"  # a validation error elsewhere
@@ -81,7 +81,7 @@ def test_after_an_error_staff_cards_keep_their_names_and_removal_ticks(client_, 
     data["contact-email"] = "post@bht.no"
     response = client_.post(URL, data)
     assert response.status_code == 302
-    assert leaving not in {s["name"] for s in approval_current_roster(approval)}
+    assert leaving not in {s.name for s in approval_current_roster(approval)}
 
 
 def test_live_rule_panel_checks_the_unsaved_roster(client_, approval):
