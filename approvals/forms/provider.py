@@ -220,14 +220,11 @@ class DepartmentFormSetBase(_Formset):
 
 
 DepartmentFormSet = forms.formset_factory(DepartmentForm, formset=DepartmentFormSetBase, extra=1, can_delete=True)
+StaffFormSetBase = _Formset
+# at most rules.MAX_STAFF people (more is an error on the roster, never silently cut)
+STAFF_FORMSET_LIMITS = {"max_num": rules.MAX_STAFF, "absolute_max": rules.MAX_STAFF, "validate_max": True}
 StaffFormSet = forms.formset_factory(
-    StaffForm,
-    formset=_Formset,
-    extra=1,
-    can_delete=True,
-    max_num=rules.MAX_STAFF,
-    absolute_max=rules.MAX_STAFF,
-    validate_max=True,
+    StaffForm, formset=StaffFormSetBase, extra=1, can_delete=True, **STAFF_FORMSET_LIMITS
 )
 
 

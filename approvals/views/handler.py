@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import access
+from accounts.access import access, needs_acr
 from accounts.models import CASE_HANDLER_ROLES, Role
+from accounts.oidc import LOA_SUBSTANTIAL
 from approvals.forms.handler import (
     AppealDecideForm,
     AppealForm,
@@ -24,7 +25,7 @@ from approvals.forms.handler import (
     RevocationDropForm,
     RevocationNoticeForm,
 )
-from approvals.models import Appeal
+from approvals.models import CASE_OPEN_STATUSES, Appeal
 from approvals.selectors import cases as selectors
 from approvals.services import cases as services
 from approvals.services.cases import CaseActionRefused
@@ -49,7 +50,11 @@ def case_queue(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page.object_list:
         case.days = selectors.days_in_treatment(case)
-    return render(request, "approvals/handler/queue.html", {"title": _("Case queue"), "form": form, "page": page})
+    return render(
+        request,
+        "approvals/handler/queue.html",
+        {"title": _("Case queue"), "form": form, "page": page, "open_statuses": CASE_OPEN_STATUSES},
+    )
 
 
 def _actions(case) -> set[str]:
@@ -257,6 +262,7 @@ def letter_download(request, pk: int):
 
 
 @access(Role.PROVIDER)
+@needs_acr(LOA_SUBSTANTIAL)
 def appeal_create(request, pk: int):
     """The provider appeals a rejection or revocation (own provider only; 404 otherwise)."""
     decision = selectors.decision_for_appeal(user=request.user, pk=pk)
