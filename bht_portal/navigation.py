@@ -14,6 +14,7 @@ ROLE_ITEMS = {
         ("start", _("Start")),
         ("approvals:application_list", _("Applications")),
         ("approvals:change_notice_create", _("Change notice")),
+        ("providers:client_list", _("Client list")),
     ],
     Role.CASE_HANDLER: [
         ("start", _("Start")),

@@ -9,6 +9,7 @@ api_patterns = [
     path("schema", SchemaView.as_view(), name="schema"),
     path("", include("enterprises.api_urls")),
     path("", include("approvals.api_urls")),
+    path("", include("providers.api_urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("api/v1/", include((api_patterns, "api"), namespace="api")),
     path("admin/", admin.site.urls),
     path("", include("enterprises.urls")),
+    path("", include("providers.urls")),
     path("", include("approvals.urls")),
     path("", include("inspections.urls")),
 ]

@@ -90,6 +90,17 @@ EXPECTED: dict[str, tuple[str | None, str, str, dict]] = {
     "approvals:application_revise": ("submitted", "post", "", OWN_PROVIDER_POST),
     "approvals:document_download": ("document", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
     "approvals:change_notice_create": (None, "get", "", PROVIDERS),  # B: no valid approval, says so
+    # ------------------------------------------------------------ client lists (providers)
+    "providers:client_list": (None, "get", "", PROVIDERS),
+    "providers:client_add": (None, "post", "", row(LOGIN, 403, 403, 400, 400, 403, 403)),  # empty form
+    "providers:client_upload": (None, "post", "", row(LOGIN, 403, 403, 400, 400, 403, 403)),  # no file
+    "providers:upload_report": ("upload", "get", "", OWN_PROVIDER),
+    "providers:upload_confirm": ("upload", "post", "", OWN_PROVIDER_POST),
+    "providers:upload_discard": ("upload", "post", "", OWN_PROVIDER_POST),
+    "providers:client_end": ("affiliation", "post", "", OWN_PROVIDER_POST),
+    "providers:token_list": (None, "get", "", PROVIDERS),
+    "providers:token_revoke": ("token", "post", "", OWN_PROVIDER_POST),
+    "api:client_list": (None, "get", "", row(401, 403, 403, 200, 200, 403, 403)),
     # ------------------------------------------------------------ case handling, register
     "approvals:case_queue": (None, "get", "", HANDLERS),
     "approvals:case_detail": ("case", "get", "", HANDLERS),
@@ -154,7 +165,8 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
     from approvals.services import cases as case_services
     from approvals.services.lifecycle import change_notice_submit
     from inspections.models import Inspection, Order
-    from providers.services import CONTACT_FIELDS
+    from providers.models import Affiliation, ClientListUpload
+    from providers.services import CONTACT_FIELDS, api_token_create
     from tests.approvals.factories import CaseFactory
 
     handler = User.objects.get(email=EMAILS["handler"])
@@ -212,7 +224,11 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
         title="Følg opp endringsmelding",
         failed_rules=[{"id": "total_fte", "message_nb": "x", "message_en": "x"}],
     )
+    token, _key = api_token_create(provider=provider_a, name="Demo", actor=user_a)
     ids.update(
+        upload={"pk": ClientListUpload.objects.filter(provider=provider_a, status="reported").first().pk},
+        affiliation={"pk": Affiliation.objects.filter(provider=provider_a).first().pk},
+        token={"pk": token.pk},
         case={"pk": case.pk},
         submitted={"pk": submitted.pk},
         draft={"pk": draft.pk},

@@ -13,6 +13,7 @@ from core.services import job_run_record
 from enterprises import demo as enterprises_demo
 from inspections import demo as inspections_demo
 from inspections.services import orders_overdue_mark
+from providers import demo as providers_demo
 from providers.services import provider_get_or_create
 
 DEMO_PASSWORD = "bht-demo-2026"
@@ -71,6 +72,7 @@ class Command(BaseCommand):
             seed_accounts()
             enterprises_demo.seed(stdout=self.stdout)
             approvals_demo.seed(stdout=self.stdout)
+            providers_demo.seed(stdout=self.stdout)
             inspections_demo.seed(stdout=self.stdout)
             made = lifecycle_demo.seed(stdout=self.stdout)
             # Run the daily jobs once, as beat would (only on the first seeding, so a second
