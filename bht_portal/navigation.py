@@ -21,14 +21,21 @@ ROLE_ITEMS = {
         ("approvals:case_queue", _("Case queue")),
         ("approvals:followup_list", _("Follow-up tasks")),
         ("enterprises:dispensation_list", _("Dispensations")),
+        ("oversight:statistics", _("Statistics")),
+        ("oversight:as_of", _("Approved on a date?")),
     ],
     Role.INSPECTOR: [
         ("start", _("Start")),
         ("inspections:inspection_list", _("Inspections")),
         ("inspections:order_list", _("Orders")),
+        ("oversight:targeting_list", _("Targeting list")),
+        ("oversight:ended_approval_clients", _("Ended approvals")),
+        ("oversight:statistics", _("Statistics")),
+        ("oversight:as_of", _("Approved on a date?")),
     ],
     Role.ENTERPRISE: [
         ("start", _("Start")),
+        ("oversight:enterprise_bht", _("Our BHT")),
     ],
     Role.ADMIN: [
         ("start", _("Start")),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "providers",
     "approvals",
     "inspections",
+    "oversight",
     "bht_portal",
 ]
 

@@ -10,6 +10,7 @@ api_patterns = [
     path("", include("enterprises.api_urls")),
     path("", include("approvals.api_urls")),
     path("", include("providers.api_urls")),
+    path("", include("oversight.api_urls")),
 ]
 
 urlpatterns = [
@@ -26,4 +27,5 @@ urlpatterns = [
     path("", include("providers.urls")),
     path("", include("approvals.urls")),
     path("", include("inspections.urls")),
+    path("", include("oversight.urls")),
 ]

@@ -38,6 +38,7 @@ from approvals.models import (
 from approvals.selectors.applications import application_evaluate
 from approvals.selectors.cases import REQUIREMENTS_BY_ID
 from approvals.services.events import case_event_record
+from approvals.services.lifecycle import approval_clients_notify
 from core.official import in_official_language
 from providers.selectors import provider_recipients
 
@@ -413,6 +414,7 @@ def case_revoke(*, case: Case, actor: AbstractBaseUser, assessments: list[dict],
             approval.revoke()
             approval.ended_at = now
             approval.save(update_fields=["status", "ended_at"])
+            approval_clients_notify(approval=approval)
         decision = Decision.objects.create(
             case=case,
             application=_latest_submitted(case),
