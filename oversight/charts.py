@@ -51,7 +51,9 @@ def bar_chart(labels: list[str], series: list[list[float]], *, series_names: lis
                 f'<rect x="{LABEL_WIDTH}" y="{y}" width="{w:.1f}" height="{BAR_HEIGHT - 2}" '
                 f'fill="{COLOURS[i % len(COLOURS)]}"/>'
             )
-            parts.append(f'<text x="{LABEL_WIDTH + w + 3:.1f}" y="{y + BAR_HEIGHT - 4}" font-size="9">{_number(value)}</text>')
+            parts.append(
+                f'<text x="{LABEL_WIDTH + w + 3:.1f}" y="{y + BAR_HEIGHT - 4}" font-size="9">{_number(value)}</text>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -73,7 +75,9 @@ def line_chart(labels: list[str], values: list[float], *, title: str) -> str:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{COLOURS[0]}" stroke-width="2"/>')
     for (x, y), v in zip(points, values, strict=True):
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{COLOURS[0]}"><title>{_number(v)}</title></circle>')
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{COLOURS[0]}"><title>{_number(v)}</title></circle>'
+        )
     every = max(1, len(labels) // 6)
     for i, label in enumerate(labels):
         if i % every == 0 or i == len(labels) - 1:

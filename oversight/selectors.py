@@ -32,9 +32,7 @@ def ended_approval_clients(*, day: datetime.date, days_back: int = 365) -> Query
         Affiliation.objects.exclude(status=AffiliationStatus.DISPUTED)
         .annotate(
             approval_id=Subquery(newest.values("id")[:1]),
-            ended_on=Subquery(
-                newest.annotate(end=Coalesce(TruncDate("ended_at"), F("valid_until"))).values("end")[:1]
-            ),
+            ended_on=Subquery(newest.annotate(end=Coalesce(TruncDate("ended_at"), F("valid_until"))).values("end")[:1]),
             approval_status=Subquery(newest.values("status")[:1]),
         )
         .filter(approval_id__isnull=False)

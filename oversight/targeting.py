@@ -52,7 +52,9 @@ def _covered(ref_id: int, valid_from: datetime.date) -> CoveredCodes:
                 found[standard].add(code)
                 if status == obligation.Status.DEPENDS:
                     depends.add(code)
-    return CoveredCodes(version, frozenset(found[Standard.SN2025]), frozenset(found[Standard.SN2007]), frozenset(depends))
+    return CoveredCodes(
+        version, frozenset(found[Standard.SN2025]), frozenset(found[Standard.SN2007]), frozenset(depends)
+    )
 
 
 def covered_codes(day: datetime.date) -> CoveredCodes:
@@ -94,8 +96,9 @@ def approved_bht_exists(day: datetime.date, enterprise_ref: str = "orgnr") -> Ex
 
 def dispensation_exists(day: datetime.date) -> Exists:
     return Exists(
-        Dispensation.objects.filter(enterprise_id=OuterRef("orgnr"), scope=DispensationScope.WHOLE, valid_from__lte=day)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        Dispensation.objects.filter(
+            enterprise_id=OuterRef("orgnr"), scope=DispensationScope.WHOLE, valid_from__lte=day
+        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
     )
 
 

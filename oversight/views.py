@@ -23,7 +23,7 @@ from providers import services as provider_services
 from providers.models import AffiliationSource, Provider
 from providers.selectors import affiliation_get_for_enterprise, enterprise_affiliations
 
-from . import selectors, statistics, targeting
+from . import figures, selectors, targeting
 from .exports import csv_response
 from .forms import AsOfForm, DeclarationForm, DisputeForm
 
@@ -113,13 +113,13 @@ def as_of(request):
 @access(Role.CASE_HANDLER, Role.INSPECTOR, Role.ADMIN)
 def statistics_page(request):
     day = timezone.localdate()
-    return render(request, "oversight/statistics.html", {"charts": statistics.all_charts(day=day), "day": day})
+    return render(request, "oversight/statistics.html", {"charts": figures.all_charts(day=day), "day": day})
 
 
 @access(Role.CASE_HANDLER, Role.INSPECTOR, Role.ADMIN)
 def statistics_csv(request, name):
     day = timezone.localdate()
-    chart = statistics.chart(name, day=day)
+    chart = figures.chart(name, day=day)
     if chart is None:
         raise Http404
     return csv_response(f"statistikk-{name}-{day:%Y-%m-%d}.csv", chart.header, chart.rows)
@@ -165,7 +165,9 @@ def enterprise_confirm(request, pk):
     except provider_services.ClientListRefused as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("You have confirmed that %(name)s serves you.") % {"name": affiliation.provider.name})
+        messages.success(
+            request, _("You have confirmed that %(name)s serves you.") % {"name": affiliation.provider.name}
+        )
     return redirect("oversight:enterprise_bht")
 
 

@@ -33,6 +33,7 @@ EMAILS = {
     "admin": "admin@demo.no",
 }
 
+EMAILS_ORGNR = "923609016"  # the demo enterprise user's enterprise
 LOGIN = "login"
 REDIRECT = "redirect"
 
@@ -51,6 +52,9 @@ OWN_PROVIDER = row(LOGIN, 403, 403, 200, 404, 403, 403)
 # POST step of provider A's object: A is sent on (302), B gets 404
 OWN_PROVIDER_POST = row(LOGIN, 403, 403, REDIRECT, 404, 403, 403)
 HANDLERS_POST = row(LOGIN, REDIRECT, 403, 403, 403, 403, REDIRECT)
+OVERSIGHT_INSPECTORS = row(LOGIN, 403, 200, 403, 403, 403, 200)
+OVERSIGHT_STAFF = row(LOGIN, 200, 200, 403, 403, 403, 200)
+ENTERPRISE_POST = row(LOGIN, 403, 403, 403, 403, REDIRECT, 403)
 
 # name -> (kwargs key in the demo ids or None, method, query string, expected per role)
 EXPECTED: dict[str, tuple[str | None, str, str, dict]] = {
@@ -101,6 +105,19 @@ EXPECTED: dict[str, tuple[str | None, str, str, dict]] = {
     "providers:token_list": (None, "get", "", PROVIDERS),
     "providers:token_revoke": ("token", "post", "", OWN_PROVIDER_POST),
     "api:client_list": (None, "get", "", row(401, 403, 403, 200, 200, 403, 403)),
+    # ------------------------------------------------------------ oversight
+    "oversight:targeting_list": (None, "get", "", OVERSIGHT_INSPECTORS),
+    "oversight:targeting_csv": (None, "get", "county=03", OVERSIGHT_INSPECTORS),
+    "oversight:ended_approval_clients": (None, "get", "", OVERSIGHT_INSPECTORS),
+    "oversight:as_of": (None, "get", "orgnr=988077917&date=2026-01-01", OVERSIGHT_STAFF),
+    "oversight:statistics": (None, "get", "", OVERSIGHT_STAFF),
+    "oversight:statistics_csv": ("statistic", "get", "", OVERSIGHT_STAFF),
+    "oversight:enterprise_bht": (None, "get", "", row(LOGIN, 403, 403, 403, 403, 200, 403)),
+    "oversight:enterprise_declare": (None, "post", "", row(LOGIN, 403, 403, 403, 403, 400, 403)),  # empty form
+    "oversight:enterprise_confirm": ("enterprise_affiliation", "post", "", ENTERPRISE_POST),
+    "oversight:enterprise_dispute": ("enterprise_affiliation", "post", "", ENTERPRISE_POST),
+    "api:as_of_provider": (None, "get", "orgnr=988077917", row(403, 200, 200, 403, 403, 403, 200)),
+    "api:as_of_enterprise": (None, "get", "orgnr=923609016", row(403, 200, 200, 403, 403, 200, 200)),
     # ------------------------------------------------------------ case handling, register
     "approvals:case_queue": (None, "get", "", HANDLERS),
     "approvals:case_detail": ("case", "get", "", HANDLERS),
@@ -229,6 +246,8 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
         upload={"pk": ClientListUpload.objects.filter(provider=provider_a, status="reported").first().pk},
         affiliation={"pk": Affiliation.objects.filter(provider=provider_a).first().pk},
         token={"pk": token.pk},
+        statistic={"name": "approvals-by-status"},
+        enterprise_affiliation={"pk": Affiliation.objects.filter(enterprise_id=EMAILS_ORGNR).first().pk},
         case={"pk": case.pk},
         submitted={"pk": submitted.pk},
         draft={"pk": draft.pk},

@@ -54,8 +54,9 @@ from approvals.models import (
 from approvals.selectors import coverage
 from approvals.selectors import lifecycle as selectors
 from approvals.services.events import case_event_record
-from core.official import in_official_language
+from core.official import in_official_language, official_date
 from enterprises.models import Enterprise
+from notifications.services import notification_queue
 from providers import services as provider_services
 from providers.models import DEPARTMENT_FIELDS
 from providers.selectors import provider_recipients
@@ -522,16 +523,19 @@ def approval_end_day(approval: Approval) -> datetime.date:
     return min(timezone.localdate(approval.ended_at), approval.valid_until + datetime.timedelta(days=1))
 
 
+@in_official_language
 def approval_clients_notify(*, approval: Approval) -> int:
     """Tell every enterprise on the provider's client list on its last approved day that its
     BHT is no longer approved and what to do (issue 13). Through the outbox, keyed per approval
     and enterprise: a second run (the job again, a retry) sends nothing more. Inside the
     caller's transaction; returns the number of enterprises queued now or before."""
-    from notifications.services import notification_queue
-
     last_day = approval_end_day(approval) - datetime.timedelta(days=1)
     orgnrs = sorted(
-        set(coverage.affiliated_enterprises_of(provider=approval.provider, day=last_day).values_list("enterprise_id", flat=True))
+        set(
+            coverage.affiliated_enterprises_of(provider=approval.provider, day=last_day).values_list(
+                "enterprise_id", flat=True
+            )
+        )
     )
     if not orgnrs:
         return 0
@@ -542,31 +546,30 @@ def approval_clients_notify(*, approval: Approval) -> int:
     ).values_list("pk", "email", "enterprise_orgnr"):
         users[orgnr].append((pk, email))
     revoked = approval.status == ApprovalStatus.REVOKED
-    with translation.override(settings.LANGUAGE_CODE):
-        ended = date_format(approval_end_day(approval), "SHORT_DATE_FORMAT")
-        subject = _("Your occupational health service %(provider)s is no longer approved") % {
-            "provider": approval.provider.name
-        }
-        for orgnr in orgnrs:
-            body = render_to_string(
-                "approvals/lifecycle/email/client_approval_ended.txt",
-                {
-                    "provider": approval.provider,
-                    "enterprise_name": names.get(orgnr, orgnr),
-                    "orgnr": orgnr,
-                    "ended": ended,
-                    "revoked": revoked,
-                    "register_url": _portal_url("/godkjente-bht/"),
-                    "own_url": _portal_url("/virksomhet/var-bht/"),
-                },
-            )
-            notification_queue(
-                key=f"approval-ended-client:{approval.pk}:{orgnr}",
-                to=[email for _pk, email in users.get(orgnr, [])],
-                subject=subject,
-                body=body,
-                kind="approval_ended_client",
-                recipient_org=orgnr,
-                recipient_user_ids=[pk for pk, _email in users.get(orgnr, [])],
-            )
+    ended = official_date(approval_end_day(approval))
+    subject = _("Your occupational health service %(provider)s is no longer approved") % {
+        "provider": approval.provider.name
+    }
+    for orgnr in orgnrs:
+        body = render_to_string(
+            "approvals/lifecycle/email/client_approval_ended.txt",
+            {
+                "provider": approval.provider,
+                "enterprise_name": names.get(orgnr, orgnr),
+                "orgnr": orgnr,
+                "ended": ended,
+                "revoked": revoked,
+                "register_url": _portal_url("/godkjente-bht/"),
+                "own_url": _portal_url("/virksomhet/var-bht/"),
+            },
+        )
+        notification_queue(
+            key=f"approval-ended-client:{approval.pk}:{orgnr}",
+            to=[email for _pk, email in users.get(orgnr, [])],
+            subject=subject,
+            body=body,
+            kind="approval_ended_client",
+            recipient_org=orgnr,
+            recipient_user_ids=[pk for pk, _email in users.get(orgnr, [])],
+        )
     return len(orgnrs)

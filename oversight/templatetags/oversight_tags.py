@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import Role
 from approvals.selectors.coverage import enterprise_bht_on
 
-from .. import statistics
+from .. import figures
 
 register = template.Library()
 
@@ -30,10 +30,14 @@ def enterprise_bht_today(context, orgnr: str):
 
 @register.inclusion_tag("oversight/_capacity.html")
 def provider_capacity(provider_id: int):
-    found = statistics.capacity(timezone.localdate(), provider_ids=[provider_id])
+    found = figures.capacity(timezone.localdate(), provider_ids=[provider_id])
     capacity = found[0] if found else None
-    rows = [
-        (statistics.discipline_label(d), capacity.fte[d], capacity.per_fte(d))
-        for d in statistics.StaffMember.DISCIPLINE_FIELDS
-    ] if capacity else []
-    return {"capacity": capacity, "rows": rows, "norm_low": statistics.NORM_LOW, "norm_high": statistics.NORM_HIGH}
+    rows = (
+        [
+            (figures.discipline_label(d), capacity.fte[d], capacity.per_fte(d))
+            for d in figures.StaffMember.DISCIPLINE_FIELDS
+        ]
+        if capacity
+        else []
+    )
+    return {"capacity": capacity, "rows": rows, "norm_low": figures.NORM_LOW, "norm_high": figures.NORM_HIGH}

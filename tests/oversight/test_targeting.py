@@ -122,14 +122,14 @@ def test_query_count_does_not_grow_with_the_list(register, client, django_assert
 
 def test_csv_export_has_every_row_and_neutralises_formulas(register, client):
     on, _off = register
-    unit(40, name="=HYPERLINK(\"x\") AS", nace1="41.000", employees=3)
+    unit(40, name='=HYPERLINK("x") AS', nace1="41.000", employees=3)
     c = _inspector_client(client)
     response = c.get(reverse("oversight:targeting_csv") + "?county=03")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert lines[0][0] == "Organisasjonsnummer"
     assert len(lines) == 1 + 5  # all in 03 (Oslo): four of the register and the formula one
-    assert ["'=HYPERLINK(\"x\") AS"] == [line[1] for line in lines if "HYPERLINK" in line[1]]
+    assert ['\'=HYPERLINK("x") AS'] == [line[1] for line in lines if "HYPERLINK" in line[1]]
 
 
 def test_only_inspectors_and_admins_see_the_list(client, db):

@@ -18,7 +18,6 @@ from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear, Substr, TruncMonth
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from approvals.models import Approval, Case, StaffMember
 from approvals.selectors.coverage import approval_covering_q
@@ -36,6 +35,7 @@ SHARE_CACHE_SECONDS = 3600
 
 def discipline_label(discipline: str) -> str:
     return str(StaffMember._meta.get_field(StaffMember.DISCIPLINE_FIELDS[discipline]).verbose_name)
+
 
 # The staffing norm BHTs themselves proposed in the consultation (the "Bærum" reply): one
 # adviser per 500–750 covered employees. A yardstick for the case handler, not a legal requirement.
@@ -81,7 +81,10 @@ def approvals_by_status(day: datetime.date) -> Chart:
 
 def approvals_over_time(day: datetime.date) -> Chart:
     rows = (
-        Approval.objects.annotate(year=ExtractYear("valid_from")).values_list("year").annotate(n=Count("id")).order_by("year")
+        Approval.objects.annotate(year=ExtractYear("valid_from"))
+        .values_list("year")
+        .annotate(n=Count("id"))
+        .order_by("year")
     )
     return Chart(
         "approvals-over-time", _("Approvals granted per year"), [_("Year"), _("Approvals")], [list(r) for r in rows],
@@ -174,7 +177,9 @@ def share_by_industry(day: datetime.date) -> Chart:
 def share_by_county(day: datetime.date) -> Chart:
     names = counties()
     rows = _cached(
-        "share-county", day, lambda: _share_rows(Substr("municipality_number", 1, 2), lambda g: names.get(g, g or "–"), day)
+        "share-county",
+        day,
+        lambda: _share_rows(Substr("municipality_number", 1, 2), lambda g: names.get(g, g or "–"), day),
     )
     return Chart(
         "share-by-county",
