@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from approvals.models import Approval, Case, StaffMember
 from approvals.selectors.coverage import approval_covering_q
+from enterprises import obligation
 from enterprises.models import Enterprise
 from enterprises.municipalities import counties
 from inspections.models import Finding, Inspection, Order
@@ -136,7 +137,10 @@ def approved_fte_by_county(day: datetime.date) -> Chart:
 
 # ---------------------------------------------------------------- coverage of obliged enterprises
 def _share_rows(group_expr, label: Callable[[str], str], day: datetime.date) -> list[list]:
-    covered = covered_codes(day)
+    try:
+        covered = covered_codes(day)
+    except obligation.NoListInForce:
+        return []
     qs = (
         Enterprise.objects.filter(deleted_on__isnull=True, bankrupt=False)
         .filter(has_employees_q())

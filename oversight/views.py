@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import access
 from accounts.models import Role
 from approvals.selectors.coverage import enterprise_bht_on, provider_approved_on
+from enterprises import obligation
 from enterprises.models import Enterprise
 from notifications.selectors import notifications_for
 from providers import services as provider_services
@@ -43,8 +44,12 @@ def _day(raw: str | None) -> datetime.date:
 def targeting_list(request):
     day = timezone.localdate()
     filters = targeting.Filters.from_query(request.GET)
+    try:
+        covered = targeting.covered_codes(day)
+    except obligation.NoListInForce:
+        messages.error(request, _("No industry list (§ 13-1) is loaded for today, so the list cannot be made."))
+        return render(request, "oversight/targeting_list.html", {"rows": [], "filters": filters, "day": day})
     page = Paginator(targeting.targeting_list(day=day, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    covered = targeting.covered_codes(day)
     rows = [(e, targeting.depends_only(e, covered)) for e in page.object_list]
     return render(
         request,

@@ -13,6 +13,7 @@ import io
 
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
@@ -64,6 +65,14 @@ class ProviderTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request):
         return "Bearer"
+
+
+class ProviderTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "providers.api.ProviderTokenAuthentication"
+    name = "ProviderKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "A provider's API key, made on the API keys page."}
 
 
 class RowSerializer(serializers.Serializer):
