@@ -21,15 +21,14 @@ from django.utils.translation import gettext as _
 
 from approvals.models import Approval, Case, StaffMember
 from approvals.selectors.coverage import approval_covering_q
-from enterprises import obligation
-from enterprises.models import Enterprise
 from enterprises.municipalities import counties
 from inspections.models import Finding, Inspection, Order
 from providers.models import Affiliation, AffiliationStatus, Provider
 from providers.selectors import in_force_on
 
 from . import charts
-from .targeting import approved_bht_exists, covered_codes, has_employees_q, obliged_q
+from .models import TargetingCandidate
+from .targeting import approved_bht_exists
 
 SHARE_CACHE_SECONDS = 3600
 
@@ -137,15 +136,10 @@ def approved_fte_by_county(day: datetime.date) -> Chart:
 
 # ---------------------------------------------------------------- coverage of obliged enterprises
 def _share_rows(group_expr, label: Callable[[str], str], day: datetime.date) -> list[list]:
-    try:
-        covered = covered_codes(day)
-    except obligation.NoListInForce:
-        return []
+    """Per group: obliged enterprises (the targeting candidates: obliged or depends, with
+    employees, active), how many have an approved provider on `day`, and the share."""
     qs = (
-        Enterprise.objects.filter(deleted_on__isnull=True, bankrupt=False)
-        .filter(has_employees_q())
-        .filter(obliged_q(covered))
-        .annotate(group=group_expr)
+        TargetingCandidate.objects.annotate(group=group_expr)
         .values("group")
         .annotate(total=Count("orgnr"), with_provider=Count("orgnr", filter=Q(approved_bht_exists(day))))
         .order_by("group")

@@ -11,6 +11,7 @@ from approvals.models import Approval, ApprovalStatus
 from enterprises.municipalities import counties as _counties
 from providers.models import Affiliation, AffiliationStatus
 
+from .models import TargetingCandidate
 from .targeting import approved_bht_exists
 
 
@@ -47,3 +48,8 @@ def ended_approval_clients(*, day: datetime.date, days_back: int = 365) -> Query
 def approved_bht_exists_for_affiliation(day: datetime.date):
     """approved_bht_exists, with the enterprise taken from the outer affiliation."""
     return approved_bht_exists(day, enterprise_ref="enterprise_id")
+
+
+def candidates_refreshed_at():
+    """When the targeting candidates were last refreshed from the register (None: never)."""
+    return TargetingCandidate.objects.values_list("refreshed_at", flat=True).first()

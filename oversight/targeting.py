@@ -14,14 +14,16 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from approvals.selectors.coverage import approved_provider_exists
 from enterprises import obligation
-from enterprises.models import Dispensation, DispensationScope, Enterprise, Standard, SubUnit
+from enterprises.models import Dispensation, DispensationScope, Standard, SubUnit
 from enterprises.reference import reference_data
 from providers.models import Affiliation, AffiliationStatus
 from providers.selectors import in_force_on
 
+from .models import TargetingCandidate
+
 # Size bands on the register's number of employees ("1-4": employees registered, no number given).
 SIZES = {
-    "1-4": Q(employees__isnull=True, has_registered_employees=True) | Q(employees__gte=1, employees__lte=4),
+    "1-4": Q(employees__isnull=True) | Q(employees__gte=1, employees__lte=4),
     "5-19": Q(employees__gte=5, employees__lte=19),
     "20-49": Q(employees__gte=20, employees__lte=49),
     "50-249": Q(employees__gte=50, employees__lte=249),
@@ -69,14 +71,16 @@ def _code_filter(codes: frozenset[str]) -> Q:
     return Q(nace1__in=codes) | Q(nace2__in=codes) | Q(nace3__in=codes)
 
 
-def obliged_q(covered: CoveredCodes) -> Q:
-    """Obliged or depends by its own codes or by one of its open sub-units' codes."""
-    own = (Q(nace_standard=Standard.SN2025) & _code_filter(covered.sn2025)) | (
-        Q(nace_standard=Standard.SN2007) & _code_filter(covered.sn2007)
+def obliged_q(covered: CoveredCodes, *, strict: bool = False) -> Q:
+    """Obliged or depends (strict: obliged, not "depends") by its own codes or by one of its
+    open sub-units' codes. A filter on Enterprise."""
+    sn2025, sn2007 = covered.sn2025, covered.sn2007
+    if strict:
+        sn2025, sn2007 = sn2025 - covered.depends, sn2007 - covered.depends
+    own = (Q(nace_standard=Standard.SN2025) & _code_filter(sn2025)) | (
+        Q(nace_standard=Standard.SN2007) & _code_filter(sn2007)
     )
-    subunits = SubUnit.objects.filter(parent_id=OuterRef("orgnr"), closed_on__isnull=True).filter(
-        _code_filter(covered.sn2025)
-    )
+    subunits = SubUnit.objects.filter(parent_id=OuterRef("orgnr"), closed_on__isnull=True).filter(_code_filter(sn2025))
     return own | Q(Exists(subunits))
 
 
@@ -123,17 +127,11 @@ class Filters:
         return {k: v for k, v in self.__dict__.items() if v}
 
 
-def targeting_list(*, day: datetime.date, filters: Filters = Filters()) -> QuerySet[Enterprise]:
-    """The targeting list on `day`, largest first, then by industry code (one query per page
-    plus the count)."""
-    covered = covered_codes(day)
-    qs = (
-        Enterprise.objects.filter(deleted_on__isnull=True, bankrupt=False)
-        .filter(has_employees_q())
-        .filter(obliged_q(covered))
-        .filter(~approved_bht_exists(day))
-        .filter(~dispensation_exists(day))
-    )
+def targeting_list(*, day: datetime.date, filters: Filters = Filters()) -> QuerySet[TargetingCandidate]:
+    """The targeting list on `day`, largest first, then by industry code: the candidates
+    (refreshed from the register) without an approved provider or a dispensation on `day`.
+    One query per page plus the count."""
+    qs = TargetingCandidate.objects.filter(~approved_bht_exists(day)).filter(~dispensation_exists(day))
     if filters.county:
         qs = qs.filter(municipality_number__startswith=filters.county)
     if filters.municipality:
@@ -143,13 +141,4 @@ def targeting_list(*, day: datetime.date, filters: Filters = Filters()) -> Query
         qs = qs.filter(Q(nace1__startswith=prefix) | Q(nace2__startswith=prefix) | Q(nace3__startswith=prefix))
     if filters.size:
         qs = qs.filter(SIZES[filters.size])
-    return qs.only(
-        "orgnr", "name", "nace1", "nace2", "nace3", "nace_standard", "employees", "has_registered_employees",
-        "municipality_number", "municipality_name",
-    ).order_by(F("employees").desc(nulls_last=True), "nace1", "orgnr")  # fmt: skip
-
-
-def depends_only(enterprise: Enterprise, covered: CoveredCodes) -> bool:
-    """On the list only by codes whose answer is "depends" (for the page's 50 rows)."""
-    codes = [c for c in enterprise.codes if c in (covered.sn2025 | covered.sn2007)]
-    return bool(codes) and all(c in covered.depends for c in codes)
+    return qs.order_by(F("employees_sort").desc(), "nace1", "orgnr")

@@ -50,7 +50,7 @@ def targeting_list(request):
         messages.error(request, _("No industry list (§ 13-1) is loaded for today, so the list cannot be made."))
         return render(request, "oversight/targeting_list.html", {"rows": [], "filters": filters, "day": day})
     page = Paginator(targeting.targeting_list(day=day, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(e, targeting.depends_only(e, covered)) for e in page.object_list]
+    rows = [(e, e.depends) for e in page.object_list]
     return render(
         request,
         "oversight/targeting_list.html",
@@ -63,6 +63,7 @@ def targeting_list(request):
             "sizes": list(targeting.SIZES),
             "day": day,
             "version": covered.version,
+            "refreshed_at": selectors.candidates_refreshed_at(),
             "inspection_start_url": INSPECTION_START_URL,
         },
     )

@@ -14,6 +14,7 @@ from approvals.models import Approval
 from approvals.services.lifecycle import approvals_expire
 from enterprises import reference
 from notifications.models import Notification
+from oversight.services import targeting_candidates_refresh
 from providers.models import Affiliation
 from tests.approvals.factories import ApprovalFactory
 from tests.factories import PASSWORD, ProviderFactory, UserFactory
@@ -39,6 +40,7 @@ def test_client_list_to_targeting_to_expiry(page, login, axe_check):
     UserFactory(enterprise_user=True, enterprise_orgnr=client_unit.orgnr, email="virksomhet@test.no")
     UserFactory(inspector=True, email="inspektor@test.no")
     UserFactory(case_handler=True, email="saksbehandler@test.no")
+    targeting_candidates_refresh()
 
     # -- the provider uploads a list with good and bad rows, reads the report, confirms
     login("bht@test.no", PASSWORD)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from enterprises.models import Dispensation, DispensationScope
 from oversight import targeting
+from oversight.services import targeting_candidates_refresh
 from tests.factories import ProviderFactory, UserFactory
 from tests.providers.helpers import subunit, unit
 
@@ -48,6 +49,7 @@ def register(refdata, approved_provider, list_client):
     lonely = unit(17, name="UGODKJENT KLIENT AS", nace1="49.410", employees=15)
     list_client(ProviderFactory(), lonely)
     on["unapproved_provider"] = lonely
+    targeting_candidates_refresh()
     return on, off
 
 
@@ -58,8 +60,8 @@ def test_on_the_list_exactly_the_hand_counted_ones_largest_first(register):
         on["big"].orgnr, on["through_subunit"].orgnr, on["unapproved_provider"].orgnr, on["canteen"].orgnr,
         on["small"].orgnr,
     ]  # fmt: skip
-    covered = targeting.covered_codes(timezone.localdate())
-    assert targeting.depends_only(on["canteen"], covered) and not targeting.depends_only(on["big"], covered)
+    depends = {e.orgnr: e.depends for e in rows}
+    assert depends[on["canteen"].orgnr] and not depends[on["big"].orgnr]
 
 
 def test_filters_county_municipality_industry_size(register):
@@ -102,7 +104,7 @@ def test_page_links_to_start_an_inspection_and_pins_its_queries(register, client
     c = _inspector_client(client)
     url = reverse("oversight:targeting_list")
     c.get(url)  # warm the reference snapshot and the session
-    with django_assert_num_queries(4):  # session, user, count, page
+    with django_assert_num_queries(5):  # session, user, refreshed at, count, page
         body = c.get(url).content.decode()
     on, _off = register
     assert f'href="/tilsyn/?orgnr={on["big"].orgnr}"' in body
@@ -115,7 +117,8 @@ def test_query_count_does_not_grow_with_the_list(register, client, django_assert
     c.get(url)
     for n in range(60):
         unit(100 + n, nace1="41.000", employees=5 + n)
-    with django_assert_num_queries(4):
+    targeting_candidates_refresh()
+    with django_assert_num_queries(5):
         response = c.get(url)
     assert len(response.context["rows"]) == 50 and response.context["page"].paginator.count == 65
 
@@ -123,6 +126,7 @@ def test_query_count_does_not_grow_with_the_list(register, client, django_assert
 def test_csv_export_has_every_row_and_neutralises_formulas(register, client):
     on, _off = register
     unit(40, name='=HYPERLINK("x") AS', nace1="41.000", employees=3)
+    targeting_candidates_refresh()
     c = _inspector_client(client)
     response = c.get(reverse("oversight:targeting_csv") + "?county=03")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -130,6 +134,17 @@ def test_csv_export_has_every_row_and_neutralises_formulas(register, client):
     assert lines[0][0] == "Organisasjonsnummer"
     assert len(lines) == 1 + 5  # all in 03 (Oslo): four of the register and the formula one
     assert ['\'=HYPERLINK("x") AS'] == [line[1] for line in lines if "HYPERLINK" in line[1]]
+
+
+def test_refresh_replaces_the_candidates(register):
+    on, _off = register
+    from oversight.models import TargetingCandidate
+
+    before = TargetingCandidate.objects.count()
+    on["big"].bankrupt = True
+    on["big"].save()
+    assert targeting_candidates_refresh()["candidates"] == before - 1
+    assert not TargetingCandidate.objects.filter(orgnr=on["big"].orgnr).exists()
 
 
 def test_only_inspectors_and_admins_see_the_list(client, db):
