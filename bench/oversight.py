@@ -135,7 +135,15 @@ def pages(runs: int) -> None:
 
     from accounts.models import User
     from oversight import targeting
+    from oversight.services import targeting_candidates_refresh
 
+    started = time.perf_counter()
+    refreshed = targeting_candidates_refresh()
+    print(
+        f"targeting candidates refreshed from the register: {refreshed['candidates']:,} in "
+        f"{time.perf_counter() - started:.1f} s (nightly job)",
+        flush=True,
+    )
     inspector = Client()
     inspector.force_login(User.objects.get(email="bench-inspector@test.no"))
     total = targeting.targeting_list(day=timezone.localdate()).count()

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractYear, Substr, TruncMonth
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractYear, Substr, TruncMonth
 from django.utils.translation import gettext as _
 
 from approvals.models import Approval, Case, StaffMember
 from approvals.selectors.coverage import approval_covering_q
+from enterprises.models import Enterprise
 from enterprises.municipalities import counties
 from inspections.models import Finding, Inspection, Order
 from providers.models import Affiliation, AffiliationStatus, Provider
@@ -279,16 +280,17 @@ def capacity(day: datetime.date, provider_ids: list[int] | None = None) -> list[
         .annotate(total=Sum("fte"), **{d: Sum(f) for d, f in fields.items()})
     )
     by_provider = {r["application__provider_id"]: r for r in staff}
+    # the number on the list, else the register's (looked up only for rows without one)
+    register = Subquery(Enterprise.objects.filter(orgnr=OuterRef("enterprise_id")).values("employees")[:1])
     covered = (
         Affiliation.objects.filter(in_force_on(day), provider_id__in=list(by_provider))
         .exclude(status=AffiliationStatus.DISPUTED)
+        .annotate(covered=Coalesce("employees_covered", register))
         .values("provider_id")
-        .annotate(
-            listed=Sum("employees_covered"),
-            register=Sum("enterprise__employees", filter=Q(employees_covered__isnull=True)),
-        )
+        .annotate(n=Sum("covered"))
+        .order_by()
     )
-    employees = {r["provider_id"]: (r["listed"] or 0) + (r["register"] or 0) for r in covered}
+    employees = {r["provider_id"]: r["n"] or 0 for r in covered}
     names = dict(Provider.objects.filter(pk__in=list(by_provider)).values_list("pk", "name"))
     result = [
         Capacity(
