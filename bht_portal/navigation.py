@@ -15,6 +15,7 @@ ROLE_ITEMS = {
         ("approvals:application_list", _("Applications")),
         ("approvals:change_notice_create", _("Change notice")),
         ("providers:client_list", _("Client list")),
+        ("notifications", _("Messages")),
     ],
     Role.CASE_HANDLER: [
         ("start", _("Start")),
@@ -23,6 +24,7 @@ ROLE_ITEMS = {
         ("enterprises:dispensation_list", _("Dispensations")),
         ("oversight:statistics", _("Statistics")),
         ("oversight:as_of", _("Approved on a date?")),
+        ("notifications", _("Messages")),
     ],
     Role.INSPECTOR: [
         ("start", _("Start")),
@@ -32,6 +34,7 @@ ROLE_ITEMS = {
         ("oversight:ended_approval_clients", _("Ended approvals")),
         ("oversight:statistics", _("Statistics")),
         ("oversight:as_of", _("Approved on a date?")),
+        ("notifications", _("Messages")),
     ],
     Role.ENTERPRISE: [
         ("start", _("Start")),

@@ -20,8 +20,8 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from approvals.selectors.coverage import enterprise_bht_on, provider_approved_on
+from core.orgnr import OrgnrError, parse_orgnr
 from enterprises.models import Enterprise
-from enterprises.orgnr import OrgnrError, parse_orgnr
 from providers.models import Provider
 
 STAFF = (Role.CASE_HANDLER, Role.INSPECTOR, Role.ADMIN)

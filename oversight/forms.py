@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.orgnr import OrgnrError, parse_orgnr
+from core.orgnr import OrgnrError, parse_orgnr
 from providers.models import Provider
 
 

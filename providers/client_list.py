@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from enterprises.orgnr import OrgnrError, parse_orgnr
+from core.orgnr import OrgnrError, parse_orgnr
 
 REASONS = (
     "invalid_orgnr",

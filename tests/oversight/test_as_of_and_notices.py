@@ -137,7 +137,7 @@ def test_expiry_tells_every_client_exactly_once(django_capture_on_commit_callbac
 
 
 def test_revocation_tells_the_clients(django_capture_on_commit_callbacks):
-    from approvals.selectors.cases import REQUIREMENTS_BY_ID
+    from approvals.rules import REQUIREMENTS_BY_ID
     from approvals.services import cases as case_services
     from tests.approvals.factories import CaseFactory
 
