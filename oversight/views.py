@@ -5,6 +5,7 @@ Thin: selectors read, services of the owning apps write."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -43,7 +44,8 @@ class TargetingPaginator(Paginator):
 
     def __init__(self, object_list, per_page, *, count_key: str):
         super().__init__(object_list, per_page)
-        self.count_key = f"oversight:targeting-count:{count_key}"
+        digest = hashlib.sha256(count_key.encode()).hexdigest()[:32]
+        self.count_key = f"oversight:targeting-count:{digest}"
 
     @cached_property
     def count(self) -> int:

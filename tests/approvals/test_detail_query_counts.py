@@ -11,7 +11,7 @@ from tests.approvals.factories import APPROVABLE_ROSTER, ApplicationFactory, Cas
 
 pytestmark = pytest.mark.django_db
 
-CASE_PAGE_QUERIES = 18
+CASE_PAGE_QUERIES = 19  # 18 + the capacity panel (oversight_tags.provider_capacity: no approval, one query)
 # the application page, its edit form, documents, submission page
 APPLICATION_PAGE_QUERIES = [9, 8, 4, 15]
 
