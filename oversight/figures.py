@@ -3,7 +3,8 @@ query in the database, returned as a Chart (a table: header and rows) that the p
 SVG (oversight/charts.py) with the table beside it and offers as CSV.
 
 The shares of obliged enterprises with a provider read the whole register (a million units):
-they are cached for an hour (SHARE_CACHE_SECONDS); everything else is computed per request.
+they and the capacity of every provider are cached for an hour (SHARE_CACHE_SECONDS); everything
+else is computed per request.
 Coercive fines are not in the inspections models yet, so they are not counted here."""
 
 from __future__ import annotations
@@ -281,7 +282,7 @@ def capacity(day: datetime.date, provider_ids: list[int] | None = None) -> list[
     )
     by_provider = {r["application__provider_id"]: r for r in staff}
     # the number on the list, else the register's (looked up only for rows without one)
-    register = Subquery(Enterprise.objects.filter(orgnr=OuterRef("enterprise_id")).values("employees")[:1])
+    register = Subquery(Enterprise.objects.filter(orgnr=OuterRef("enterprise_id")).order_by().values("employees")[:1])
     covered = (
         Affiliation.objects.filter(in_force_on(day), provider_id__in=list(by_provider))
         .exclude(status=AffiliationStatus.DISPUTED)
@@ -306,10 +307,21 @@ def capacity(day: datetime.date, provider_ids: list[int] | None = None) -> list[
 
 
 def capacity_chart(day: datetime.date) -> Chart:
-    rows = [
-        [c.name, c.covered_employees, c.total_fte, c.per_fte(), *[c.per_fte(d) for d in StaffMember.DISCIPLINE_FIELDS]]
-        for c in capacity(day)
-    ]
+    """Every approved provider's capacity (reads all client lists: cached for an hour)."""
+
+    def compute():
+        return [
+            [
+                c.name,
+                c.covered_employees,
+                c.total_fte,
+                c.per_fte(),
+                *[c.per_fte(d) for d in StaffMember.DISCIPLINE_FIELDS],
+            ]
+            for c in capacity(day)
+        ]
+
+    rows = _cached("capacity", day, compute)
     header = [
         _("Provider"), _("Covered employees"), _("FTE"), _("Employees per FTE"),
         *[_("per FTE %(discipline)s") % {"discipline": discipline_label(d)} for d in StaffMember.DISCIPLINE_FIELDS],
@@ -323,7 +335,9 @@ def capacity_chart(day: datetime.date) -> Chart:
         note=_(
             "Yardstick: BHTs themselves proposed one adviser per 500–750 covered employees (consultation reply). "
             "Not a legal requirement."
-        ),
+        )
+        + " "
+        + _("Counted from the register copy and the client lists; updated every hour."),
     )
 
 

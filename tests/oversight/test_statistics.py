@@ -133,10 +133,10 @@ def test_statistics_page_query_count_does_not_grow(client, django_assert_num_que
     url = reverse("oversight:statistics")
     _approval()
     client.get(url)
-    # session, user, one query per figure (capacity: three; the shares come from the hourly cache)
-    with django_assert_num_queries(12):
+    # session, user, one query per figure (the shares and capacity come from the hourly cache)
+    with django_assert_num_queries(9):
         client.get(url)
     for _ in range(3):
         _approval()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         client.get(url)
