@@ -362,3 +362,15 @@ def chart(name: str, *, day: datetime.date) -> Chart | None:
 
 def all_charts(*, day: datetime.date) -> list[Chart]:
     return [make(day) for make in CHARTS.values()]
+
+
+def hourly_figures_refresh(*, day: datetime.date | None = None) -> dict:
+    """Compute the figures that read the whole register or every client list and keep them for
+    the hour (the hourly job), so no visitor waits for them."""
+    from django.utils import timezone
+
+    day = day or timezone.localdate()
+    for key in ("share-industry", "share-county", "capacity"):
+        cache.delete(f"oversight:{key}:{day.isoformat()}")
+    charts = [share_by_industry(day), share_by_county(day), capacity_chart(day)]
+    return {c.name: len(c.rows) for c in charts}

@@ -217,6 +217,7 @@ class ClientListUpload(models.Model):
     refused_count = models.PositiveIntegerField(_("refused"), default=0)
     # [[enterprise_orgnr, subunit_orgnr, valid_from, valid_to, employees], ...] in file order
     accepted = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(default=list, blank=True)  # the first accepted rows, for the report page
     # [{"line": n, "value": "...", "reason": "<code>", "message": "..."}, ...]
     refused = models.JSONField(default=list, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)

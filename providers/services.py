@@ -100,6 +100,9 @@ def department_create(*, provider: Provider, **values) -> Department:
 
 
 # ---------------------------------------------------------------- client lists (issue 13)
+PREVIEW_ROWS = 10
+
+
 class ClientListRefused(Exception):
     """A write to a client list that cannot be done; the message says why (for the user)."""
 
@@ -189,6 +192,7 @@ def client_list_upload_store(
             accepted_count=len(report.accepted),
             refused_count=report.refused_count,
             accepted=[a.as_json() for a in report.accepted],
+            preview=[a.as_json() for a in report.accepted[:PREVIEW_ROWS]],
             refused=[r.as_json() for r in report.refused],
         )
 

@@ -98,8 +98,9 @@ def client_upload(request):
     return redirect("providers:upload_report", pk=upload.pk)
 
 
-def _own_upload(request, pk) -> ClientListUpload:
-    upload = ClientListUpload.objects.filter(provider=request.user.provider, pk=pk).first()
+def _own_upload(request, pk, *, rows: bool = False) -> ClientListUpload:
+    qs = ClientListUpload.objects.filter(provider=request.user.provider, pk=pk)
+    upload = (qs if rows else qs.defer("accepted")).first()  # the accepted rows are read only to store them
     if upload is None:
         raise Http404
     return upload
@@ -119,7 +120,7 @@ def upload_report(request, pk):
             "upload": upload,
             "page": page,
             "reasons": [(REASON_LABELS.get(r, r), n) for r, n in sorted(reasons.items())],
-            "preview": upload.accepted[:10],
+            "preview": upload.preview,
         },
     )
 
