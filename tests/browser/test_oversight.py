@@ -82,7 +82,7 @@ def test_client_list_to_targeting_to_expiry(page, login, axe_check):
     page.context.clear_cookies()
     login("bht@test.no", PASSWORD)
     page.goto("/bht/klienter/")
-    page.get_by_label("Organisasjonsnummer").fill(missing.orgnr)
+    page.locator("#id_orgnr").fill(missing.orgnr)
     page.get_by_role("button", name="Legg til i listen").click()
     page.wait_for_load_state("networkidle")
     page.context.clear_cookies()

@@ -140,3 +140,16 @@ def test_statistics_page_query_count_does_not_grow(client, django_assert_num_que
         _approval()
     with django_assert_num_queries(9):
         client.get(url)
+
+
+def test_hourly_job_computes_the_register_wide_figures_ahead(refdata):
+    from django.core.cache import cache
+
+    from oversight.tasks import figures_refresh_task
+
+    unit(1, nace1="41.000", employees=10)
+    targeting_candidates_refresh()
+    figures_refresh_task.delay()
+    day = timezone.localdate().isoformat()
+    assert cache.get(f"oversight:share-industry:{day}") == [["41", 1, 0, 0]]
+    assert cache.get(f"oversight:capacity:{day}") == []
