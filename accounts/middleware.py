@@ -75,3 +75,38 @@ class DefaultLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ActingOrganisationMiddleware:
+    """For people who logged in through ID-porten the organisation chosen in *this* session is
+    what they act for. The account row holds the last choice (role, provider, enterprise);
+    when another session of the same person chose another organisation meanwhile, this
+    session's choice is applied again before the view runs. A person who has not chosen yet is
+    sent to the chooser."""
+
+    _ALLOWED = ("/konto/", "/i18n/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.acts_through_organisation:
+            from django.shortcuts import redirect
+
+            from . import services
+            from .views_login import S_ACTING, session_organisations
+
+            acting = request.session.get(S_ACTING, "")
+            if acting and user.acting_orgnr != acting:
+                organisation = next((o for o in session_organisations(request) if o.orgnr == acting), None)
+                if organisation is None:
+                    request.session.pop(S_ACTING, None)
+                    services.user_act_for_none(user=user)
+                else:
+                    services.user_act_for(user=user, organisation=organisation)
+            elif not acting and user.acting_orgnr:
+                services.user_act_for_none(user=user)
+            if not request.session.get(S_ACTING) and request.path != "/" and not request.path.startswith(self._ALLOWED):
+                return redirect("accounts:choose_organisation")
+        return self.get_response(request)

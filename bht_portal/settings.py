@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "accounts.middleware.ActingOrganisationMiddleware",
     "accounts.middleware.AccessPolicyMiddleware",
 ]
 
@@ -78,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bht_portal.navigation.navigation",
+                "accounts.views_login.acting_organisation",
             ],
         },
     },
@@ -94,7 +96,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# ModelBackend: the local password login (demo and development only, see PASSWORD_LOGIN);
+# OIDCBackend: people who logged in through ID-porten or Entra ID (accounts/views_login.py).
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "accounts.backends.OIDCBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -104,6 +108,48 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "home"
+
+# Logging in (accounts/oidc.py, README "Logging in"). Local passwords and the demo's one-click
+# logins are for `make run`; production turns both off (settings_production).
+PASSWORD_LOGIN = env.bool("PASSWORD_LOGIN", default=True)
+DEMO_LOGIN = env.bool("DEMO_LOGIN", default=True)  # shown and accepted only with DEBUG on
+DEMO_EMAIL_DOMAIN = "demo.no"
+OIDC_TIMEOUT_SECONDS = env.float("OIDC_TIMEOUT_SECONDS", default=5.0)
+OIDC_LEEWAY_SECONDS = env.int("OIDC_LEEWAY_SECONDS", default=60)
+# The lowest level of assurance a login may have at all; submitting an application needs
+# idporten-loa-substantial (accounts.access.needs_acr). A missing or unknown acr is refused.
+OIDC_MIN_ACR = env("OIDC_MIN_ACR", default="idporten-loa-low")
+# The Altinn service resources the portal asks Ansattporten about (authorization_details):
+# an organisation listed under bht_application may apply for approval as a BHT.
+OIDC_ALTINN_RESOURCES = {
+    "bht_application": env("IDPORTEN_ALTINN_RESOURCE_BHT", default="urn:altinn:resource:at-bht-godkjenning"),
+    "enterprise": env("IDPORTEN_ALTINN_RESOURCE_ENTERPRISE", default="urn:altinn:resource:at-bht-virksomhet"),
+}
+OIDC_PROVIDERS = {
+    "idporten": {
+        "metadata_url": env("IDPORTEN_METADATA_URL", default=""),
+        "client_id": env("IDPORTEN_CLIENT_ID", default=""),
+        "client_secret": env("IDPORTEN_CLIENT_SECRET", default=""),
+        "scope": env("IDPORTEN_SCOPE", default="openid profile"),
+        "acr_values": env("IDPORTEN_ACR_VALUES", default="idporten-loa-substantial"),
+        "authorization_details": [
+            {"type": "ansattporten:altinn:service", "resource": resource} for resource in OIDC_ALTINN_RESOURCES.values()
+        ],
+    },
+    "entra": {
+        "metadata_url": env("ENTRA_METADATA_URL", default=""),
+        "client_id": env("ENTRA_CLIENT_ID", default=""),
+        "client_secret": env("ENTRA_CLIENT_SECRET", default=""),
+        "scope": env("ENTRA_SCOPE", default="openid profile email"),
+    },
+}
+# Entra ID group object ids (comma-separated) per staff role; membership decides the role at
+# each login, no mapped group = no access.
+OIDC_STAFF_GROUPS = {
+    "case_handler": env.list("ENTRA_GROUPS_CASE_HANDLER", default=[]),
+    "inspector": env.list("ENTRA_GROUPS_INSPECTOR", default=[]),
+    "operator": env.list("ENTRA_GROUPS_OPERATOR", default=[]),
+}
 
 # Language: Norwegian bokmål by default, English complete. Message ids are English.
 LANGUAGE_CODE = "nb"

@@ -32,6 +32,11 @@ def provider_recipients(*, provider: Provider, extra: tuple[str, ...] = ()) -> l
     return sorted({e.lower() for e in emails if e})
 
 
+def provider_id_for_orgnr(*, orgnr: str) -> int | None:
+    """The id of the provider with this organisation number, or None."""
+    return Provider.objects.filter(orgnr=orgnr).values_list("pk", flat=True).first()
+
+
 # ---------------------------------------------------------------- the client list
 def in_force_on(day: datetime.date, prefix: str = "") -> Q:
     """An affiliation in force on `day` (prefix: the relation path, e.g. "affiliations__")."""
