@@ -1,5 +1,5 @@
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import PermissionDenied
 
 from .access import is_allowed, rules_for_view
 
@@ -38,20 +38,6 @@ class AccessPolicyMiddleware:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
-
-
-class NulCharacterMiddleware:
-    """400 for a query string with a NUL character (%00): PostgreSQL cannot take it in a
-    query parameter, so a search with it would otherwise end in a 500 on any page that
-    passes request.GET values to the database."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, vs in request.GET.lists() for v in vs):
-            raise SuspiciousOperation("NUL character in the request address")
-        return self.get_response(request)
 
 
 class DefaultLanguageMiddleware:

@@ -5,6 +5,7 @@ SQLite in the project folder, no broker (Celery tasks run eagerly in-process),
 e-mail written to files under var/mail. Production mode: bht_portal.settings_production.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -49,11 +50,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "bht_portal.middleware.ServiceUnavailableMiddleware",
+    "bht_portal.middleware.MalformedRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.DefaultLanguageMiddleware",
-    "accounts.middleware.NulCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -93,6 +95,25 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that is away must fail a request quickly (503, bht_portal.middleware), never
+    # hang the worker: connecting gives up after DB_CONNECT_TIMEOUT seconds, a statement after
+    # DB_STATEMENT_TIMEOUT (PostgreSQL's statement_timeout), and a server that does not answer
+    # at all (frozen) after the same time plus a second (client-side deadline, dbguard.py).
+    # The bulk register import lifts the limit for its own statements (dbguard.unbounded).
+    # Management commands other than runserver (migrate, imports, seeding) are operators' batch
+    # work, not requests: no statement timeout unless DB_STATEMENT_TIMEOUT says so.
+    _batch_command = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserver"]
+    DB_STATEMENT_TIMEOUT = env.float("DB_STATEMENT_TIMEOUT", default=0.0 if _batch_command else 5.0)
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3))
+    if DB_STATEMENT_TIMEOUT > 0:
+        from core import dbguard
+
+        _db_options["options"] = (
+            _db_options.get("options", "") + f" -c statement_timeout={int(DB_STATEMENT_TIMEOUT * 1000)}"
+        ).strip()
+        _db_options.setdefault("connection_factory", dbguard.guarded_connection(DB_STATEMENT_TIMEOUT + 1))
+        _db_options.setdefault("cursor_factory", dbguard.GuardedCursor)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -202,7 +223,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 2}
+# Bounded waits on the broker: a request that sends a task (decision letter, "Run now") gives
+# up within a few seconds when Redis is away and leaves the work to the outbox/sweep.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "max_retries": 2,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
 # The static beat schedule (daily jobs) lives in bht_portal/beat.py.
 
@@ -214,6 +244,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.access.DRFAccessPolicy"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON nested too deep is a 400, not a RecursionError (bht_portal/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "bht_portal.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_ANON_RATE", default="120/min"),
         "rule_check": env("API_RULE_CHECK_RATE", default="60/min"),
@@ -230,7 +266,11 @@ SPECTACULAR_SETTINGS = {
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails open: with Redis away the API throttles and cached look-ups let requests through
+    # (logged once) instead of answering 500 (bht_portal/cache.py).
+    from bht_portal.cache import redis_caches
+
+    CACHES = redis_caches(REDIS_URL)
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
@@ -242,8 +282,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"database_outage": {"()": "bht_portal.middleware.DatabaseOutageLogFilter"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # A database outage is logged once by bht_portal.middleware, not once per request.
+        "django.request": {"filters": ["database_outage"]},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint logs every layout step at INFO; only its warnings matter.
         "weasyprint": {"level": "WARNING"},

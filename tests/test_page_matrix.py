@@ -103,6 +103,8 @@ EXPECTED: dict[str, tuple[str | None, str, str, dict]] = {
     "approvals:application_revise": ("submitted", "post", "", OWN_PROVIDER_POST),
     "approvals:document_download": ("document", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
     "approvals:change_notice_create": (None, "get", "", PROVIDERS),  # B: no valid approval, says so
+    # live rule panel of the change notice: B has no valid approval (404)
+    "approvals:change_notice_rule_panel": (None, "post", "", row(LOGIN, 403, 403, 200, 404, 403, 403)),
     # ------------------------------------------------------------ client lists (providers)
     "providers:client_list": (None, "get", "", PROVIDERS),
     "providers:client_add": (None, "post", "", row(LOGIN, 403, 403, 400, 400, 403, 403)),  # empty form

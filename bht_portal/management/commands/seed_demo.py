@@ -67,10 +67,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed_accounts()
             enterprises_demo.seed(stdout=self.stdout)
+            # The older, decided approvals first: a provider cannot apply while a case is pending.
+            made = lifecycle_demo.seed(stdout=self.stdout)
             approvals_demo.seed(stdout=self.stdout)
             providers_demo.seed(stdout=self.stdout)
             inspections_demo.seed(stdout=self.stdout)
-            made = lifecycle_demo.seed(stdout=self.stdout)
             # Run the daily jobs once, as beat would (only on the first seeding, so a second
             # seed_demo adds no job runs; after that, beat or the jobs page runs them).
             if made or not JobRun.objects.exists():
