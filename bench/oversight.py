@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bht_portal.settings")
 os.environ["LOG_LEVEL"] = "WARNING"
+os.environ.setdefault("DB_STATEMENT_TIMEOUT", "0")  # a batch script (the fill and ANALYZE take minutes)
 
 PROVIDERS = 250
 AFFILIATIONS = 50_000

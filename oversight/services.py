@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Case, DateField, DateTimeField, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core import dbguard
 from enterprises.models import Enterprise
 
 from . import targeting
@@ -45,7 +46,7 @@ def targeting_candidates_refresh(*, day: datetime.date | None = None) -> dict:
     )  # fmt: skip
     sql, params = source.query.sql_with_params()
     table = TargetingCandidate._meta.db_table
-    with transaction.atomic():
+    with transaction.atomic(), dbguard.unbounded():  # a batch job over the register, not a request
         TargetingCandidate.objects.all().delete()
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {table} ({', '.join(COLUMNS)}) {sql}", params)
