@@ -141,11 +141,28 @@ class Affiliation(FSMModelMixin, models.Model):
     status_note = models.TextField(_("the enterprise's comment"), blank=True)
     status_changed_at = models.DateTimeField(_("confirmed or disputed"), null=True, blank=True)
     status_changed_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        verbose_name=_("confirmed or disputed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     upload = models.ForeignKey(
-        "ClientListUpload", null=True, blank=True, on_delete=models.SET_NULL, related_name="affiliations"
+        "ClientListUpload",
+        verbose_name=_("upload"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="affiliations",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
@@ -209,8 +226,17 @@ class ClientListUpload(models.Model):
     is stored in the list until the provider confirms the report; then the accepted rows are
     stored in one transaction."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="client_list_uploads")
-    uploaded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider (BHT)"), on_delete=models.CASCADE, related_name="client_list_uploads"
+    )
+    uploaded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     via_api = models.BooleanField(_("sent through the API"), default=False)
     filename = models.CharField(_("file"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=UploadStatus.choices, default=UploadStatus.REPORTED)
@@ -218,10 +244,12 @@ class ClientListUpload(models.Model):
     accepted_count = models.PositiveIntegerField(_("accepted"), default=0)
     refused_count = models.PositiveIntegerField(_("refused"), default=0)
     # [[enterprise_orgnr, subunit_orgnr, valid_from, valid_to, employees], ...] in file order
-    accepted = models.JSONField(default=list, blank=True)
-    preview = models.JSONField(default=list, blank=True)  # the first accepted rows, for the report page
+    accepted = models.JSONField(_("accepted rows"), default=list, blank=True)
+    preview = models.JSONField(
+        _("the first accepted rows"), default=list, blank=True
+    )  # the first accepted rows, for the report page
     # [{"line": n, "value": "...", "reason": "<code>", "message": "..."}, ...]
-    refused = models.JSONField(default=list, blank=True)
+    refused = models.JSONField(_("refused rows"), default=list, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
 
@@ -244,15 +272,31 @@ class ApiToken(models.Model):
     """A provider's key for the client-list API. Only a SHA-256 hash is stored; the key itself
     is shown once, when it is made. A provider's users create and revoke them."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="api_tokens")
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider (BHT)"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("starts with"), max_length=12)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    key_hash = models.CharField(_("hash of the key (SHA-256)"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
-    revoked_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("API key")
