@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "providers",
     "approvals",
     "inspections",
+    "oversight",
     "bht_portal",
 ]
 

@@ -123,7 +123,7 @@ def _change_evaluation(approval, staff_formset):
     is typed), with the approval's documents."""
     documents = selectors.approval_documents_present(approval)
     if not staff_formset.is_bound:
-        return rules.evaluate(selectors.roster_rule_input(selectors.approval_current_roster(approval), documents)), 0
+        return rules.evaluate(selectors.roster_rule_input(selectors.approval_current_roster(approval), documents)), []
     rule_input, left_out = staff_rule_input(staff_formset, documents=documents, other_fte_by_hpr={})
     return rules.evaluate(rule_input), left_out
 
