@@ -8,6 +8,7 @@ folder, so rendering never touches the network.
 
 from __future__ import annotations
 
+import datetime
 import gc
 import threading
 from contextlib import contextmanager
@@ -15,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from approvals.models import Decision, DecisionOutcome
+from approvals.models import APPEAL_DAYS, Decision, DecisionOutcome
 from approvals.selectors.cases import staff_fte_table
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -64,7 +65,13 @@ class RenderedLetter:
 def letter_context(*, decision: Decision) -> dict:
     case = decision.case
     application = decision.application
+    # The letter is made just before its notice goes out, so the notice date is today unless
+    # it has been sent already (a re-rendering); the deadline runs from it (fvl. § 29).
+    notice_date = decision.notified_on or timezone.localdate()
     return {
+        "notice_date": notice_date,
+        "appeal_deadline": notice_date + datetime.timedelta(days=APPEAL_DAYS),
+        "partly_adverse": decision.is_partly_adverse,
         "decision": decision,
         "case": case,
         "provider": case.provider,

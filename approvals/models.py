@@ -8,6 +8,7 @@ history of every change underneath.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -27,6 +28,8 @@ from providers.models import (
 from providers.vocabulary import EmploymentType, Profession
 
 FTE_FIELD = dict(max_digits=4, decimal_places=3, default=Decimal("0"))
+APPROVAL_YEARS = 5  # § 2-5: approved for five years unless a shorter period is set
+APPEAL_DAYS = 21  # three weeks (forvaltningsloven § 29)
 
 
 class CaseSequence(models.Model):
@@ -433,7 +436,6 @@ class Decision(models.Model):
     justification = models.TextField(_("justification"), blank=True)
     # [{"id": "total_fte", "requirement": "...", "met": true, "assessment": "..."}]
     assessments = models.JSONField(_("assessment per requirement"), default=list)
-    appeal_deadline = models.DateField(_("appeal deadline"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -449,7 +451,61 @@ class Decision(models.Model):
                 condition=~Q(outcome="approved_special") | ~Q(justification=""),
                 name="decision_special_case_justified",
             ),
+            models.CheckConstraint(
+                condition=~Q(outcome="rejected") | ~Q(justification=""),
+                name="decision_rejection_justified",
+            ),
         ]
+
+    def __str__(self):
+        return f"{self.case} {self.get_outcome_display()} {self.decided_at:%d.%m.%Y}"
+
+    @property
+    def is_partly_adverse(self) -> bool:
+        """An approval with conditions or for less than five years (appealable like a rejection)."""
+        if self.outcome not in (DecisionOutcome.APPROVED, DecisionOutcome.APPROVED_SPECIAL):
+            return False
+        if self.conditions.strip():
+            return True
+        if self.valid_from and self.valid_until:
+            try:
+                full = self.valid_from.replace(year=self.valid_from.year + APPROVAL_YEARS)
+            except ValueError:  # 29 February
+                full = self.valid_from.replace(year=self.valid_from.year + APPROVAL_YEARS, day=28)
+            return self.valid_until < full
+        return False
+
+    @property
+    def notified_on(self) -> datetime.date | None:
+        """The day of the first notice that the letter is available (the outbox e-mail's sent
+        time): the appeal deadline runs from it (forvaltningsloven § 29, digital delivery)."""
+        from django.core.exceptions import ObjectDoesNotExist
+        from django.utils import timezone
+
+        try:
+            notification = self.letter.notification
+        except ObjectDoesNotExist:
+            return None
+        if notification is None or notification.sent_at is None:
+            return None
+        return timezone.localdate(notification.sent_at)
+
+    @property
+    def appeal_deadline(self) -> datetime.date | None:
+        """Three weeks from the notice (None until the notice has gone out)."""
+        notified = self.notified_on
+        return notified + datetime.timedelta(days=APPEAL_DAYS) if notified else None
+
+    def is_appealable(self, *, on: datetime.date) -> bool:
+        """The one answer to "can this decision be appealed on `on`?": a rejection, a
+        revocation, or a partly adverse approval, once made. A late appeal is still received
+        (forvaltningsloven § 31: flagged late, the handler decides whether to consider it)."""
+        adverse = self.outcome in (DecisionOutcome.REJECTED, DecisionOutcome.REVOKED) or self.is_partly_adverse
+        return adverse and self.decided_at.date() <= on
+
+    def appeal_is_late(self, *, on: datetime.date) -> bool:
+        """After the three-week deadline (which runs from the notice of the letter, § 29)."""
+        return self.appeal_deadline is not None and on > self.appeal_deadline
 
 
 class OutboxStatus(models.TextChoices):
@@ -473,7 +529,11 @@ class DecisionLetter(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     generated_at = models.DateTimeField(null=True, blank=True)
+    # When the letter was handed to the outbox; the notice's own sent_at starts the appeal deadline.
     emailed_at = models.DateTimeField(null=True, blank=True)
+    notification = models.OneToOneField(
+        "notifications.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,7 +13,6 @@ import logging
 
 from celery import shared_task
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from approvals.models import CaseEvent, DecisionLetter, OutboxStatus
 from approvals.services import lifecycle
 from approvals.services.events import in_official_language
 from core.services import JOB_TASK_OPTIONS, job_task_run
+from notifications.services import Attachment, notification_queue
 from providers.selectors import provider_recipients
 
 logger = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ def decision_letter_generate(decision_id: int) -> str:
                 letter.pages = rendered.pages
                 letter.generated_at = timezone.now()
                 letter.save(update_fields=["pdf", "pages", "generated_at"])
-        # 2. The e-mail, once: sent under the lock, marked sent in the same transaction.
+        # 2. The notice, once: handed to the notifications outbox (unique key) under the lock.
         with transaction.atomic():
             letter = _locked(decision_id)
             if letter.status == OutboxStatus.DONE:
@@ -70,28 +70,36 @@ def decision_letter_generate(decision_id: int) -> str:
             recipients = _recipients(letter)
             decision = letter.decision
             case = decision.case
-            if recipients and letter.emailed_at is None:
-                message = EmailMessage(
+            if letter.notification_id is None:
+                letter.pdf.open("rb")
+                try:
+                    content = letter.pdf.read()
+                finally:
+                    letter.pdf.close()
+                # The e-mail is the first notice that the letter is available: the appeal
+                # deadline runs from its sent time (forvaltningsloven § 29).
+                letter.notification = notification_queue(
+                    key=f"decision-letter:{decision.pk}",
+                    to=recipients,
                     subject=_("Decision in case %(number)s – %(provider)s")
                     % {"number": case.case_number, "provider": case.provider.name},
                     body=_(
-                        "Attached is the decision in case %(number)s from Arbeidstilsynet.\n\n"
-                        "The appeal deadline is three weeks from when you received the decision (%(date)s).\n"
-                        "The decision is also in BHT-portalen."
+                        "Arbeidstilsynet has made a decision in case %(number)s. The decision letter is attached "
+                        "and is in BHT-portalen.\n\n"
+                        "The appeal deadline is three weeks from the day you received this e-mail. An appeal is "
+                        "in time when it is sent before the deadline ends."
                     )
-                    % {"number": case.case_number, "date": f"{decision.appeal_deadline:%d.%m.%Y}"},
-                    to=recipients,
+                    % {"number": case.case_number},
+                    kind="decision_letter",
+                    attachments=[
+                        Attachment(filename=letter.download_name, content=content, mimetype="application/pdf")
+                    ],
+                    recipient_org=case.provider.orgnr,
                 )
-                letter.pdf.open("rb")
-                try:
-                    message.attach(letter.download_name, letter.pdf.read(), "application/pdf")
-                finally:
-                    letter.pdf.close()
-                message.send()
                 letter.emailed_at = timezone.now()
             letter.status = OutboxStatus.DONE
             letter.last_error = ""
-            letter.save(update_fields=["status", "emailed_at", "last_error"])
+            letter.save(update_fields=["status", "emailed_at", "last_error", "notification"])
             case_event_record(
                 case=case,
                 kind=CaseEvent.Kind.LETTER_SENT,

@@ -124,10 +124,11 @@ class DecisionForm(forms.Form):
     justification = forms.CharField(
         label=_("Justification"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "Required for approval in special cases: the documented cooperation that covers what is missing; "
-            "for a revocation: why."
+            "The main considerations in your own words; printed in the letter. Required for a rejection "
+            "(why the application is rejected), for approval in special cases (the documented cooperation "
+            "that covers what is missing, § 2-2 andre ledd) and for a revocation."
         ),
     )
 
@@ -156,11 +157,30 @@ class DecisionForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial="yes" if p.get("met", True) else "no",
             )
+            hint = p.get("hint", "")
+            if req.judgement:
+                help_text = _(
+                    "The rules cannot decide this: write your own assessment (it goes into the letter as written)."
+                )
+                if hint:
+                    help_text = _("Rule result: %(hint)s %(help)s") % {"hint": hint, "help": help_text}
+            elif req.special_case:
+                help_text = _(
+                    "Pre-filled from the rule results. In special cases, write why the requirement is set aside."
+                )
+            else:
+                help_text = _("Pre-filled from the rule results; it goes into the letter as written.")
             self.fields[f"assessment_{req.id}"] = forms.CharField(
                 label=_("Assessment"),
                 widget=forms.Textarea(attrs={"rows": 3}),
                 initial=p.get("assessment", ""),
+                help_text=help_text,
             )
+
+    def add_assessment_errors(self, errors: dict[str, str]) -> None:
+        """Put the service's per-requirement messages (AssessmentRefused) on their fields."""
+        for req_id, message in errors.items():
+            self.add_error(f"assessment_{req_id}", message)
 
     def requirement_rows(self):
         return [(req, self[f"met_{req.id}"], self[f"assessment_{req.id}"]) for req in REQUIREMENTS]

@@ -39,43 +39,56 @@ OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING
 
 @dataclass(frozen=True)
 class Requirement:
-    """One requirement of the regulation that every decision letter assesses."""
+    """One requirement of the regulation that every decision letter assesses.
+
+    `judgement`: the rules cannot decide it (§ 2-2 første ledd bokstav a–c, § 2-4); the case
+    handler writes the assessment in their own words (forvaltningsloven § 25) and nothing is
+    pre-filled. The rule-decided ones (d, e, § 2-3) are pre-filled from the rule results, but
+    need the handler's own words too when approved in special cases (§ 2-2 andre ledd)."""
 
     id: str
     legal_ref: str
     label: str | Promise
     rule_ids: tuple[str, ...] = ()
+    judgement: bool = False
+    special_case: bool = False  # may be set aside under § 2-2 andre ledd (bokstav d and e)
 
 
+SPECIAL_CASES_REF = "§ 2-2 andre ledd"
 REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(
         "holistic",
-        "§ 2-2 nr. 1",
+        "§ 2-2 første ledd bokstav a",
         _("Able to give holistic, preventive assistance in systematic HSE work"),
+        judgement=True,
     ),
     Requirement(
         "quality_assistance",
-        "§ 2-2 nr. 2",
+        "§ 2-2 første ledd bokstav b",
         _("A quality system that ensures assistance as chapter 13 requires"),
         ("quality_system",),
+        judgement=True,
     ),
     Requirement(
         "competence_development",
-        "§ 2-2 nr. 3",
+        "§ 2-2 første ledd bokstav c",
         _("A quality system that ensures competence development for the staff"),
         ("competence_development_plan",),
+        judgement=True,
     ),
     Requirement(
         "competence_areas",
-        "§ 2-2 nr. 4",
+        "§ 2-2 første ledd bokstav d",
         _("Staff able to advise in all five competence areas"),
         ("competence_areas",),
+        special_case=True,
     ),
     Requirement(
         "staffing",
-        "§ 2-2 nr. 5",
+        "§ 2-2 første ledd bokstav e",
         _("At least 3.0 FTE of professional staff, and at least 0.30 FTE in each of four disciplines"),
         ("total_fte",) + tuple(f"{d}_fte" for d in rules.MINIMUM_DISCIPLINES),
+        special_case=True,
     ),
     Requirement(
         "training",
@@ -87,26 +100,32 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "risk_based",
         "§ 2-4",
         _("Risk-based, preventive assistance; extra services kept and documented separately"),
+        judgement=True,
     ),
 )
 REQUIREMENTS_BY_ID = {r.id: r for r in REQUIREMENTS}
 
 
 def assessments_prefill(*, evaluation: rules.Evaluation | None) -> list[dict]:
-    """One entry per requirement, pre-filled from the rule results (Norwegian text, as in
-    the letter): met when every rule behind it passed."""
+    """One entry per requirement. A rule-decided requirement is pre-filled from the rule
+    results (Norwegian text, as in the letter): met when every rule behind it passed. A
+    judgement requirement is left for the handler's own words; the rule results behind it
+    (a document is there or not) are given as `hint`, never as the assessment."""
     by_id = {r.id: r for r in evaluation.rules} if evaluation else {}
     out = []
     for req in REQUIREMENTS:
         results = [by_id[i] for i in req.rule_ids if i in by_id]
-        if results:
-            met = all(r.passed for r in results)
-            text = " ".join(r.message_nb for r in results)
-        else:
-            met = True
-            text = str(_("Assessed on the basis of the documentation in the application."))
+        met = all(r.passed for r in results)
+        hint = " ".join(r.message_nb for r in results)
         out.append(
-            {"id": req.id, "requirement": str(req.label), "legal_ref": req.legal_ref, "met": met, "assessment": text}
+            {
+                "id": req.id,
+                "requirement": str(req.label),
+                "legal_ref": req.legal_ref,
+                "met": met,
+                "assessment": "" if req.judgement else hint,
+                "hint": hint,
+            }
         )
     return out
 

@@ -23,6 +23,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from accounts.models import Role
 from approvals.models import (
+    APPROVAL_YEARS,
     Appeal,
     Application,
     ApplicationStatus,
@@ -36,14 +37,11 @@ from approvals.models import (
     DecisionOutcome,
 )
 from approvals.selectors.applications import application_evaluate
-from approvals.selectors.cases import REQUIREMENTS_BY_ID
+from approvals.selectors.cases import REQUIREMENTS_BY_ID, assessments_prefill
 from approvals.services.events import case_event_record, in_official_language
 from providers.selectors import provider_recipients
 
 logger = logging.getLogger(__name__)
-
-APPROVAL_YEARS = 5
-APPEAL_DAYS = 21  # three weeks (forvaltningsloven § 29)
 
 
 class CaseActionRefused(Exception):
@@ -204,15 +202,51 @@ def case_note_add(*, case: Case, author: AbstractBaseUser, text: str) -> CaseNot
 
 
 # ---------------------------------------------------------------- decisions
-def _clean_assessments(assessments: list[dict]) -> list[dict]:
-    out = []
+class AssessmentRefused(CaseActionRefused):
+    """The assessments cannot be used as they are; `errors` maps a requirement id to what is
+    wrong with it, so the form can put each message on its field."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(_("Write the assessment in your own words for every requirement marked."))
+        self.errors = errors
+
+
+# Texts that once passed as an assessment without saying anything about the case.
+BOILERPLATE = {
+    "vurdert på grunnlag av dokumentasjonen i søknaden.",
+    "assessed on the basis of the documentation in the application.",
+}
+
+
+def _own_words_needed(req, *, special: bool, rule_met: bool) -> bool:
+    """Forvaltningsloven § 25: the main considerations in the handler's own words for every
+    requirement the rules cannot decide, and for d/e when set aside in special cases."""
+    return req.judgement or (special and req.special_case and not rule_met)
+
+
+def _clean_assessments(
+    assessments: list[dict], *, prefill: list[dict] | None = None, special: bool = False
+) -> list[dict]:
+    """Every requirement assessed, in the handler's words where the rules cannot decide.
+    `prefill` (from assessments_prefill for the case's application) tells which texts are the
+    rules' own (a judgement or special-case assessment may not be just that)."""
+    rule_text = {p["id"]: p for p in prefill or ()}
+    out, errors = [], {}
     for a in assessments:
         req = REQUIREMENTS_BY_ID.get(a.get("id"))
         if req is None:
             raise CaseActionRefused(_("Unknown requirement in the assessment."))
         text = (a.get("assessment") or "").strip()
+        p = rule_text.get(req.id, {})
         if not text:
-            raise CaseActionRefused(_("Write an assessment for every requirement."))
+            errors[req.id] = _("Write an assessment for this requirement.")
+        elif _own_words_needed(req, special=special, rule_met=p.get("met", True)) and (
+            text.casefold() in BOILERPLATE or (p.get("hint") and text == p["hint"].strip())
+        ):
+            errors[req.id] = _(
+                "The rules cannot decide this requirement: write your own assessment of the case "
+                "(forvaltningsloven § 25), not only the rule result."
+            )
         out.append(
             {
                 "id": req.id,
@@ -222,9 +256,17 @@ def _clean_assessments(assessments: list[dict]) -> list[dict]:
                 "assessment": text,
             }
         )
+    if errors:
+        raise AssessmentRefused(errors)
     if {a["id"] for a in out} != set(REQUIREMENTS_BY_ID):
         raise CaseActionRefused(_("Assess every requirement."))
     return out
+
+
+def _rule_prefill(case: Case) -> list[dict]:
+    application = _latest_submitted(case)
+    evaluation = application_evaluate(application=application) if application else None
+    return assessments_prefill(evaluation=evaluation)
 
 
 def decision_letter_queue(*, decision: Decision) -> DecisionLetter:
@@ -261,10 +303,14 @@ def case_decide(
 
     Approval: valid five years from today unless a shorter period with a reason; optional
     conditions; every requirement met unless approved in special cases (which needs a
-    written justification). Rejection: the reasons per requirement (at least one not met).
-    Creates the Approval, the Decision and the letter outbox row in one transaction."""
+    written justification, § 2-2 andre ledd). Rejection: the reasons per requirement (at least
+    one not met) and the justification in the handler's words. Every text the handler writes
+    is stored on the Decision and printed in the letter. Creates the Approval, the Decision and
+    the letter outbox row in one transaction."""
     _require_handler(actor)
-    assessments = _clean_assessments(assessments)
+    assessments = _clean_assessments(
+        assessments, prefill=_rule_prefill(case), special=outcome == DecisionOutcome.APPROVED_SPECIAL
+    )
     today = timezone.localdate()
     shorter_period_reason = (shorter_period_reason or "").strip()
     justification = (justification or "").strip()
@@ -292,6 +338,8 @@ def case_decide(
     elif outcome == DecisionOutcome.REJECTED:
         if all(a["met"] for a in assessments):
             raise CaseActionRefused(_("A rejection must give the reasons: mark the requirements that are not met."))
+        if not justification:
+            raise CaseActionRefused(_("Give the reasons for the rejection in your own words."))
         step = "reject"
     else:
         raise CaseActionRefused(_("Unknown decision."))
@@ -321,9 +369,8 @@ def case_decide(
             outcome=outcome,
             decided_by=actor,
             decided_at=now,
-            justification=justification if outcome == DecisionOutcome.APPROVED_SPECIAL else "",
+            justification=justification,
             assessments=assessments,
-            appeal_deadline=today + datetime.timedelta(days=APPEAL_DAYS),
             **fields,
         )
         if outcome != DecisionOutcome.REJECTED:
@@ -397,10 +444,9 @@ def case_revocation_notify(*, case: Case, actor: AbstractBaseUser, reason: str, 
 def case_revoke(*, case: Case, actor: AbstractBaseUser, assessments: list[dict], reason: str = "") -> Decision:
     """Revoke the approval (a decision with a letter and an appeal deadline)."""
     _require_handler(actor)
-    assessments = _clean_assessments(assessments)
+    assessments = _clean_assessments(assessments, prefill=_rule_prefill(case))
     if all(a["met"] for a in assessments):
         raise CaseActionRefused(_("A revocation must give the reasons: mark the requirements that are not met."))
-    today = timezone.localdate()
     with transaction.atomic():
         case = _lock(case)
         _step(case, "revoke", _("Revoke"))
@@ -420,7 +466,6 @@ def case_revoke(*, case: Case, actor: AbstractBaseUser, assessments: list[dict],
             decided_at=now,
             justification=(reason or case.revocation_reason).strip(),
             assessments=assessments,
-            appeal_deadline=today + datetime.timedelta(days=APPEAL_DAYS),
         )
         case_event_record(
             case=case,

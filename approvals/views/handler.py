@@ -160,7 +160,8 @@ def case_revocation_drop(request, pk: int):
 
 @access(*HANDLERS)
 def case_decide(request, pk: int):
-    """The decision form: the assessment per requirement (pre-filled from the rule results),
+    """The decision form: the assessment per requirement (rule-decided ones pre-filled from the
+    rule results, judgements left for the handler's own words),
     then approve / approve in special cases / reject; or revoke after a notice."""
     case = selectors.case_get_for_handler(pk=pk)
     actions = _actions(case)
@@ -193,6 +194,8 @@ def case_decide(request, pk: int):
                     conditions=d.get("conditions", ""),
                     justification=d["justification"],
                 )
+        except services.AssessmentRefused as exc:
+            form.add_assessment_errors(exc.errors)
         except CaseActionRefused as exc:
             case.refresh_from_db()
             if not (_actions(case) & {"approve", "approve_special", "reject", "revoke"}):

@@ -9,16 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from approvals.models import Appeal, Approval, ApprovalStatus, Case, CaseEvent, CaseStatus
-from approvals.selectors.cases import assessments_prefill
 from approvals.services import cases as svc
 from approvals.services.cases import CaseActionRefused
-from tests.approvals.factories import CaseFactory
+from tests.approvals.factories import CaseFactory, assessed
 
 pytestmark = pytest.mark.django_db
 
 
 def _not_met():
-    a = assessments_prefill(evaluation=None)
+    a = assessed()
     a[4] = {**a[4], "met": False, "assessment": "Under 3,0 årsverk."}
     return a
 
@@ -26,13 +25,15 @@ def _not_met():
 @pytest.fixture
 def rejection(provider, case_handler):
     case = CaseFactory(status="in_review", provider=provider, assigned_to=case_handler)
-    return svc.case_decide(case=case, actor=case_handler, outcome="rejected", assessments=_not_met())
+    return svc.case_decide(
+        case=case, actor=case_handler, outcome="rejected", assessments=_not_met(), justification="For få årsverk."
+    )
 
 
 @pytest.fixture
 def revocation(provider, case_handler):
     case = CaseFactory(status="in_review", provider=provider, assigned_to=case_handler)
-    svc.case_decide(case=case, actor=case_handler, outcome="approved", assessments=assessments_prefill(evaluation=None))
+    svc.case_decide(case=case, actor=case_handler, outcome="approved", assessments=assessed())
     svc.case_revocation_notify(
         case=case,
         actor=case_handler,
@@ -76,9 +77,7 @@ def test_other_provider_gets_404_and_approvals_cannot_be_appealed(
     assert other_provider_client.get(url).status_code == 404
     assert other_provider_client.post(url, {"text": "x"}).status_code == 404
     approval_case = CaseFactory(status="in_review", provider=provider)
-    approved = svc.case_decide(
-        case=approval_case, actor=case_handler, outcome="approved", assessments=assessments_prefill(evaluation=None)
-    )
+    approved = svc.case_decide(case=approval_case, actor=case_handler, outcome="approved", assessments=assessed())
     assert provider_client.get(reverse("approvals:appeal_create", args=[approved.pk])).status_code == 404
 
 
