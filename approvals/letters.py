@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from approvals.models import APPEAL_DAYS, Decision, DecisionOutcome
 from approvals.selectors.cases import staff_fte_table
+from core.official import in_official_language
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 PDF_VARIANT = "pdf/ua-1"
@@ -89,7 +90,7 @@ def letter_context(*, decision: Decision) -> dict:
 
 
 def letter_html(*, decision: Decision) -> str:
-    with translation.override("nb"):
+    with in_official_language():
         return render_to_string("approvals/letters/decision.html", letter_context(decision=decision))
 
 
@@ -137,4 +138,28 @@ def letter_render(*, decision: Decision) -> RenderedLetter:
     with _young_garbage_collected_after():
         # In a function of its own, so that the document is unreferenced (garbage) when the
         # young generation is collected.
+        return _render(source)
+
+
+def notice_html(*, request) -> str:
+    """The advance notice of revocation (forvaltningsloven § 16) as HTML, in bokmål."""
+    case = request.case
+    with in_official_language():
+        return render_to_string(
+            "approvals/letters/revocation_notice.html",
+            {
+                "request": request,
+                "case": case,
+                "provider": case.provider,
+                "sender": SENDER,
+                "font_dir": FONT_DIR.as_uri(),
+                "handler_name": request.sent_by.get_full_name() or request.sent_by.email,
+            },
+        )
+
+
+def notice_render(*, request) -> RenderedLetter:
+    """Render the advance notice of revocation (the same pipeline as decision letters)."""
+    source = notice_html(request=request)
+    with _young_garbage_collected_after():
         return _render(source)

@@ -378,6 +378,12 @@ class CaseEvent(models.Model):
         REVOCATION_DROPPED = "revocation_dropped", _("Revocation dropped")
         APPEALED = "appealed", _("Appeal received")
         APPEAL_DECIDED = "appeal_decided", _("Appeal decided")
+        APPEAL_LATE_DECIDED = "appeal_late_decided", _("Decided whether to consider a late appeal")
+        APPEAL_REVERSED = "appeal_reversed", _("Decision reversed after appeal")
+        APPEAL_FORWARDED = "appeal_forwarded", _("Appeal sent to Direktoratet for arbeidstilsynet")
+        APPEAL_DIRECTORATE = "appeal_directorate", _("Outcome from Direktoratet for arbeidstilsynet")
+        REQUEST_ANSWERED = "request_answered", _("The provider replied")
+        INTERIM_REPLY = "interim_reply", _("Interim reply sent")
         REMINDER_SENT = "reminder_sent", _("Renewal reminder sent")
         EXPIRED = "expired", _("Approval expired")
         CHANGE_NOTICE = "change_notice", _("Change notice received")
@@ -598,25 +604,65 @@ class Approval(FSMModelMixin, models.Model):
         self.ended_at = when or timezone.now()
 
 
-class Appeal(models.Model):
-    """An appeal (klage) against a rejection or revocation."""
+class AppealStatus(models.TextChoices):
+    RECEIVED = "received", _("Received by Arbeidstilsynet")
+    NOT_CONSIDERED = "not_considered", _("Not considered (late, forvaltningsloven § 31)")
+    REVERSED = "reversed", _("Reversed by Arbeidstilsynet")
+    FORWARDED = "forwarded", _("Upheld and sent to Direktoratet for arbeidstilsynet")
+    DIRECTORATE_UPHELD = "directorate_upheld", _("Upheld by Direktoratet for arbeidstilsynet")
+    DIRECTORATE_REVERSED = "directorate_reversed", _("Reversed by Direktoratet for arbeidstilsynet")
+    DIRECTORATE_SENT_BACK = "directorate_sent_back", _("Sent back by Direktoratet for new consideration")
 
-    class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        UPHELD = "upheld", _("Decision upheld")
-        REVERSED = "reversed", _("Decision reversed")
+
+class LateDecision(models.TextChoices):
+    CONSIDER = "consider", _("Considered although late")
+    DISMISS = "dismiss", _("Not considered")
+
+
+def appeal_letter_upload_to(instance, filename):
+    return f"appeals/{instance.case.provider_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Appeal(FSMModelMixin, models.Model):
+    """An appeal (klage) against an adverse decision: a rejection, a revocation, or an approval
+    with conditions or for less than five years. Sent to Arbeidstilsynet, which either reverses
+    its decision (a new decision and letter) or upholds it and forwards the appeal to
+    Direktoratet for arbeidstilsynet (forvaltningsloven § 33), whose outcome is recorded here
+    with its date and letter. A late appeal is received and flagged; the handler decides with
+    a reason whether to consider it (§ 31)."""
+
+    Status = AppealStatus
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appeals")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("submitted"))
     text = models.TextField(_("grounds for the appeal"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    status = FSMField(
+        _("status"), max_length=30, choices=AppealStatus.choices, default=AppealStatus.RECEIVED, protected=True
+    )
+    # § 31: received after the deadline; the handler decides whether to consider it.
+    late = models.BooleanField(_("received after the deadline"), default=False)
+    late_decision = models.CharField(_("late appeal"), max_length=10, choices=LateDecision.choices, blank=True)
+    late_reason = models.TextField(_("reason (late appeal)"), blank=True)
+    # First instance (Arbeidstilsynet): reversed or upheld and forwarded.
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
     outcome_reason = models.TextField(_("reason"), blank=True)
+    new_decision = models.OneToOneField(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="reverses_appeal"
+    )
+    # The appeal body (Direktoratet for arbeidstilsynet).
+    directorate_decided_on = models.DateField(_("decided by the directorate"), null=True, blank=True)
+    directorate_reason = models.TextField(_("the directorate's reasons"), blank=True)
+    directorate_letter = models.FileField(
+        _("the directorate's letter"), upload_to=appeal_letter_upload_to, blank=True, max_length=255
+    )
+    directorate_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -625,7 +671,189 @@ class Appeal(models.Model):
         ordering = ["-submitted_at"]
         constraints = [
             models.UniqueConstraint(fields=["decision"], name="appeal_one_per_decision"),
+            models.CheckConstraint(condition=Q(status__in=AppealStatus.values), name="appeal_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="not_considered") | Q(late=True, late_decision="dismiss"),
+                name="appeal_not_considered_only_late",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__startswith="directorate_") | Q(directorate_decided_on__isnull=False),
+                name="appeal_directorate_outcome_dated",
+            ),
         ]
+
+    def __str__(self):
+        return f"{self.case} {self.get_status_display()}"
+
+    @property
+    def awaiting_late_decision(self) -> bool:
+        return self.late and not self.late_decision
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (AppealStatus.RECEIVED, AppealStatus.FORWARDED)
+
+    def _considerable(self) -> bool:
+        return not self.late or self.late_decision == LateDecision.CONSIDER
+
+    @transition(field=status, source=AppealStatus.RECEIVED, target=AppealStatus.NOT_CONSIDERED)
+    def dismiss_late(self):
+        """A late appeal is not considered (§ 31), with a reason."""
+
+    @transition(field=status, source=AppealStatus.RECEIVED, target=AppealStatus.REVERSED, conditions=[_considerable])
+    def reverse(self):
+        """Arbeidstilsynet reverses its own decision (omgjøring, § 33 second paragraph)."""
+
+    @transition(field=status, source=AppealStatus.RECEIVED, target=AppealStatus.FORWARDED, conditions=[_considerable])
+    def forward(self):
+        """Upheld by Arbeidstilsynet and sent to the appeal body."""
+
+    @transition(
+        field=status,
+        source=AppealStatus.FORWARDED,
+        target=RETURN_VALUE(
+            AppealStatus.DIRECTORATE_UPHELD, AppealStatus.DIRECTORATE_REVERSED, AppealStatus.DIRECTORATE_SENT_BACK
+        ),
+    )
+    def record_directorate(self, *, outcome: str):
+        """The directorate's decision: upheld, reversed or sent back for new consideration."""
+        return outcome
+
+
+def case_document_upload_to(instance, filename):
+    return f"case-documents/{instance.case.provider_id}/{uuid.uuid4().hex}.pdf"
+
+
+class CaseRequest(FSMModelMixin, models.Model):
+    """Something the case waits on the provider for, with a deadline: a request for more
+    information, or an advance notice of revocation (forhåndsvarsel, forvaltningsloven § 16:
+    what is intended, why, and the deadline for comments; sent as a PDF letter). Shown on the
+    provider's start page until answered; answered in the portal with text and attachments."""
+
+    class Kind(models.TextChoices):
+        INFORMATION = "information", _("Request for more information")
+        REVOCATION_NOTICE = "revocation_notice", _("Advance notice of revocation")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the provider")
+        ANSWERED = "answered", _("Answered by the provider")
+        CLOSED = "closed", _("Closed")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="requests")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("what is asked, or why"))
+    intended = models.TextField(_("what is intended"), blank=True)
+    deadline = models.DateField(_("deadline for the provider"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("sent"))
+    status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, protected=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The notice letter (PDF) for an advance notice of revocation; made by a task.
+    letter = models.FileField(_("letter"), upload_to=case_document_upload_to, blank=True, max_length=255)
+    letter_pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    notification = models.OneToOneField(
+        "notifications.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("request to the provider")
+        verbose_name_plural = _("requests to the provider")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["information", "revocation_notice"]), name="request_kind_valid"
+            ),
+            models.CheckConstraint(condition=Q(status__in=["open", "answered", "closed"]), name="request_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind="revocation_notice") | ~Q(intended=""), name="request_notice_says_what_is_intended"
+            ),
+            models.UniqueConstraint(
+                fields=["case", "kind"], condition=Q(status="open"), name="request_one_open_per_case_kind"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self):
+        return f"{self.case} {self.get_kind_display()}"
+
+    @property
+    def download_name(self) -> str:
+        return f"varsel-{self.case.case_number.replace('/', '-')}.pdf"
+
+    @transition(field=status, source=[Status.OPEN, Status.ANSWERED], target=Status.ANSWERED)
+    def answer(self):
+        """The provider replied in the portal (again, if it has more to add)."""
+
+    @transition(field=status, source=[Status.OPEN, Status.ANSWERED], target=Status.CLOSED)
+    def close(self):
+        """The case moved on (supplemented, decided, revocation dropped)."""
+
+
+class CaseRequestReply(models.Model):
+    """The provider's reply to a request (svar), with attachments (CaseDocument)."""
+
+    request = models.ForeignKey(CaseRequest, on_delete=models.PROTECT, related_name="replies")
+    text = models.TextField(_("reply"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reply from the provider")
+        verbose_name_plural = _("replies from the provider")
+        ordering = ["submitted_at", "id"]
+
+
+class CaseDocument(models.Model):
+    """A PDF the provider sent with an appeal or a reply (checked like every upload: a real,
+    harmless PDF ≤ 20 MB, approvals.documents.pdf_check), stored under a random name."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
+    reply = models.ForeignKey(
+        CaseRequestReply, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    file = models.FileField(_("file"), upload_to=case_document_upload_to, max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(appeal__isnull=False) | Q(reply__isnull=False), name="case_document_belongs_somewhere"
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+
+class InterimReply(models.Model):
+    """The interim reply (foreløpig svar, forvaltningsloven § 11a) sent once per case when it
+    is not decided within a month: why it takes time and when a decision can be expected."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="interim_reply")
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    reason = models.TextField(_("why it takes time"))
+    expected_by = models.DateField(_("decision expected by"))
+    notification = models.OneToOneField(
+        "notifications.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("interim reply")
+        verbose_name_plural = _("interim replies")
+
+    def __str__(self):
+        return f"{self.case} {self.expected_by}"
 
 
 # ================================================================ lifecycle

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from approvals.models import CaseEvent, DecisionLetter, OutboxStatus
 from approvals.services import lifecycle
-from approvals.services.events import in_official_language
+from core.official import in_official_language
 from core.services import JOB_TASK_OPTIONS, job_task_run
-from notifications.services import Attachment, notification_queue
+from notifications.attachments import Attachment
+from notifications.services import notification_queue
 from providers.selectors import provider_recipients
 
 logger = logging.getLogger(__name__)
@@ -71,11 +72,6 @@ def decision_letter_generate(decision_id: int) -> str:
             decision = letter.decision
             case = decision.case
             if letter.notification_id is None:
-                letter.pdf.open("rb")
-                try:
-                    content = letter.pdf.read()
-                finally:
-                    letter.pdf.close()
                 # The e-mail is the first notice that the letter is available: the appeal
                 # deadline runs from its sent time (forvaltningsloven § 29).
                 letter.notification = notification_queue(
@@ -91,9 +87,7 @@ def decision_letter_generate(decision_id: int) -> str:
                     )
                     % {"number": case.case_number},
                     kind="decision_letter",
-                    attachments=[
-                        Attachment(filename=letter.download_name, content=content, mimetype="application/pdf")
-                    ],
+                    attachments=[Attachment(letter.download_name, "application/pdf", storage_name=letter.pdf.name)],
                     recipient_org=case.provider.orgnr,
                 )
                 letter.emailed_at = timezone.now()
@@ -165,3 +159,27 @@ def renewal_reminders_send(self):
 def approvals_expire(self):
     """Approvals past their period become expired and leave the register."""
     return job_task_run(self, lambda: lifecycle.approvals_expire(today=timezone.localdate()))
+
+
+@shared_task(acks_late=True)
+def revocation_notice_send(request_id: int) -> bool:
+    """Make and send one advance notice of revocation (exactly once; see the service)."""
+    from approvals.services.cases import revocation_notice_send as send
+
+    return send(request_id=request_id)
+
+
+@shared_task(name="approvals.tasks.revocation_notices_send", **JOB_TASK_OPTIONS)
+def revocation_notices_send(self):
+    """Advance notices of revocation whose task was lost: made and sent, each exactly once."""
+    from approvals.services.cases import revocation_notices_run
+
+    return job_task_run(self, revocation_notices_run)
+
+
+@shared_task(name="approvals.tasks.interim_replies_send", **JOB_TASK_OPTIONS)
+def interim_replies_send(self):
+    """Interim replies (forvaltningsloven § 11a) for cases not decided within a month, once per case."""
+    from approvals.services.cases import interim_replies_run
+
+    return job_task_run(self, lambda: interim_replies_run(today=timezone.localdate()))

@@ -16,7 +16,10 @@ urlpatterns = [
     path("saker/<int:pk>/frafall-tilbakekall", handler.case_revocation_drop, name="case_revocation_drop"),
     path("oppfolging/", lifecycle_views.followup_list, name="followup_list"),
     path("oppfolging/<int:pk>/ferdig/", lifecycle_views.followup_close, name="followup_close"),
-    path("klager/<int:pk>/avgjor", handler.appeal_decide, name="appeal_decide"),
+    path("klager/<int:pk>/for-sent", handler.appeal_late_decide, name="appeal_late_decide"),
+    path("klager/<int:pk>/omgjor", handler.appeal_reverse, name="appeal_reverse"),
+    path("klager/<int:pk>/oversend", handler.appeal_forward, name="appeal_forward"),
+    path("klager/<int:pk>/klageinstans", handler.appeal_directorate, name="appeal_directorate"),
     path("vedtak/<int:pk>/brev.pdf", handler.letter_download, name="letter_download"),
     path("vedtak/<int:pk>/klage", handler.appeal_create, name="appeal_create"),
 ]

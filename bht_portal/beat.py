@@ -12,7 +12,13 @@ BEAT_SCHEDULE: dict = {
         "task": "approvals.tasks.decision_letters_sweep",
         "schedule": crontab(minute="*/10"),
     },
-    # Lifecycle (lifecycle/tasks.py). Daily; `expires` drops a run that waited in the queue
+    "notifications-sweep": {
+        # E-mails whose task was lost (broker down when queued) or whose send failed (back-off passed).
+        "task": "notifications.tasks.notifications_sweep",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
+    # Lifecycle (approvals/services/lifecycle.py). Daily; `expires` drops a run that waited in the queue
     # past the next one (the next run catches up, as every job works from the current state).
     "lifecycle-approvals-expire": {
         # Just after midnight: an approval whose last day was yesterday leaves the register.
@@ -25,6 +31,18 @@ BEAT_SCHEDULE: dict = {
         "task": "approvals.tasks.renewal_reminders_send",
         "schedule": crontab(hour=6, minute=0),
         "options": {"expires": 20 * 3600},
+    },
+    "approvals-interim-replies": {
+        # Forvaltningsloven § 11a: cases not decided within a month get an interim reply, once.
+        "task": "approvals.tasks.interim_replies_send",
+        "schedule": crontab(hour=6, minute=5),
+        "options": {"expires": 20 * 3600},
+    },
+    "approvals-revocation-notices": {
+        # Advance notices of revocation whose letter task was lost (normally sent at once).
+        "task": "approvals.tasks.revocation_notices_send",
+        "schedule": crontab(minute="*/30"),
+        "options": {"expires": 25 * 60},
     },
     "inspections-order-deadlines": {
         "task": "inspections.tasks.order_deadlines_check",

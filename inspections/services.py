@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
+
+from core.official import in_official_language
 
 from .models import Order, OrderOverdueNotice, OrderStatus
 
@@ -45,7 +46,7 @@ def orders_overdue_mark(*, today: datetime.date | None = None) -> dict:
                 notice.sent_at = timezone.now()
                 notice.recipient = inspector.email
                 notice.save()
-                with translation.override(settings.LANGUAGE_CODE):
+                with in_official_language():
                     subject = _("Order deadline passed: %(name)s") % {"name": order.inspection.name}
                     body = render_to_string("inspections/email/order_overdue.txt", {"order": order})
                 # Last step before commit: if sending fails, the order stays open for the next run.

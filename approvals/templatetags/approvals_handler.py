@@ -15,16 +15,19 @@ def handler_start_summary(context):
 
 @register.inclusion_tag("approvals/handler/_provider_decisions.html", takes_context=True)
 def provider_decisions(context):
-    """The signed-in provider user's decisions with letter download and appeal links
+    """The signed-in provider user's requests to answer (with deadlines) and decisions with
+    letter download, appeal links and where each appeal stands
     (for a provider page: {% load approvals_handler %}{% provider_decisions %})."""
     from django.utils import timezone
 
-    from approvals.selectors.cases import APPEALABLE_OUTCOMES
     from approvals.selectors.cases import provider_decisions as _decisions
+    from approvals.selectors.cases import provider_open_requests
 
     user = context["request"].user
-    decisions = _decisions(provider_id=user.provider_id) if getattr(user, "provider_id", None) else []
+    provider_id = getattr(user, "provider_id", None)
+    decisions = _decisions(provider_id=provider_id) if provider_id else []
     today = timezone.localdate()
     for d in decisions:
-        d.appealable = d.outcome in APPEALABLE_OUTCOMES and (d.appeal_deadline is None or today <= d.appeal_deadline)
-    return {"decisions": decisions}
+        d.appealable = d.is_appealable(on=today)
+        d.late = d.appeal_is_late(on=today)
+    return {"decisions": decisions, "requests": provider_open_requests(provider_id=provider_id) if provider_id else []}

@@ -4,9 +4,11 @@ provider's appeal against a rejection or revocation. Thin: forms in, services do
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,8 +16,11 @@ from django.views.decorators.http import require_POST
 from accounts.access import access
 from accounts.models import Role
 from approvals.forms.handler import (
-    AppealDecideForm,
+    AppealDirectorateForm,
     AppealForm,
+    AppealForwardForm,
+    AppealLateForm,
+    AppealReverseForm,
     AssignForm,
     DecisionForm,
     InformationRequestForm,
@@ -43,6 +48,7 @@ def case_queue(request):
         assigned=filters.get("assigned", ""),
         fails_rule=filters.get("fails_rule", False),
         has_warnings=filters.get("has_warnings", False),
+        appeals=filters.get("appeals", False),
         q=filters.get("q", ""),
         sort=filters.get("sort") or "-received",
     )
@@ -73,7 +79,10 @@ def case_detail(request, pk: int):
         "note_form": NoteForm(),
         "revocation_form": RevocationNoticeForm(),
         "drop_form": RevocationDropForm(),
-        "appeal_form": AppealDecideForm(),
+        "late_form": AppealLateForm(),
+        "reverse_form": AppealReverseForm(),
+        "forward_form": AppealForwardForm(),
+        "directorate_form": AppealDirectorateForm(),
         **data,
     }
     return render(request, "approvals/handler/case_detail.html", context)
@@ -115,7 +124,9 @@ def case_request_information(request, pk: int):
         request,
         pk,
         InformationRequestForm,
-        lambda case, d: services.case_request_information(case=case, actor=request.user, message=d["message"]),
+        lambda case, d: services.case_request_information(
+            case=case, actor=request.user, message=d["message"], deadline=d["deadline"]
+        ),
         _("The provider has been asked for more information."),
     )
 
@@ -140,7 +151,7 @@ def case_revocation_notify(request, pk: int):
         pk,
         RevocationNoticeForm,
         lambda case, d: services.case_revocation_notify(
-            case=case, actor=request.user, reason=d["reason"], deadline=d["deadline"]
+            case=case, actor=request.user, reason=d["reason"], deadline=d["deadline"], intended=d["intended"]
         ),
         _("The notice of revocation is sent."),
     )
@@ -218,28 +229,85 @@ def case_decide(request, pk: int):
     )
 
 
-@require_POST
-@access(*HANDLERS)
-def appeal_decide(request, pk: int):
+def _appeal_step(request, pk: int, form_class, run, success: str):
     appeal = get_object_or_404(Appeal.objects.select_related("case"), pk=pk)
-    form = AppealDecideForm(request.POST)
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.appeal_decide(
-                appeal=appeal,
-                actor=request.user,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
-            )
+            run(appeal, form.cleaned_data)
         except CaseActionRefused as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("The appeal is decided."))
+            messages.success(request, success)
     else:
-        for errors in form.errors.values():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, error)
-    return redirect("approvals:case_detail", pk=appeal.case_id)
+                messages.error(request, f"{label}: {error}" if label else error)
+    return redirect(f"{reverse('approvals:case_detail', args=[appeal.case_id])}#appeal-{appeal.pk}")
+
+
+@require_POST
+@access(*HANDLERS)
+def appeal_late_decide(request, pk: int):
+    return _appeal_step(
+        request,
+        pk,
+        AppealLateForm,
+        lambda a, d: services.appeal_late_decide(
+            appeal=a, actor=request.user, consider=d["consider"], reason=d["reason"]
+        ),
+        _("The decision on the late appeal is recorded and the provider is told."),
+    )
+
+
+@require_POST
+@access(*HANDLERS)
+def appeal_reverse(request, pk: int):
+    return _appeal_step(
+        request,
+        pk,
+        AppealReverseForm,
+        lambda a, d: services.appeal_reverse(
+            appeal=a,
+            actor=request.user,
+            reason=d["reason"],
+            valid_until=d.get("valid_until"),
+            conditions=d.get("conditions", ""),
+        ),
+        _("The decision is reversed and the provider is told."),
+    )
+
+
+@require_POST
+@access(*HANDLERS)
+def appeal_forward(request, pk: int):
+    return _appeal_step(
+        request,
+        pk,
+        AppealForwardForm,
+        lambda a, d: services.appeal_forward(appeal=a, actor=request.user, reason=d["reason"]),
+        _("The decision is upheld and the appeal sent to Direktoratet for arbeidstilsynet; the provider is told."),
+    )
+
+
+@require_POST
+@access(*HANDLERS)
+def appeal_directorate(request, pk: int):
+    return _appeal_step(
+        request,
+        pk,
+        AppealDirectorateForm,
+        lambda a, d: services.appeal_directorate_record(
+            appeal=a,
+            actor=request.user,
+            outcome=d["outcome"],
+            decided_on=d["decided_on"],
+            reason=d["reason"],
+            letter=d["letter"],
+        ),
+        _("The directorate's decision is recorded and the provider is told."),
+    )
 
 
 @access(Role.CASE_HANDLER, Role.ADMIN, Role.PROVIDER)
@@ -259,13 +327,18 @@ def letter_download(request, pk: int):
 
 @access(Role.PROVIDER)
 def appeal_create(request, pk: int):
-    """The provider appeals a rejection or revocation (own provider only; 404 otherwise)."""
+    """The provider appeals an adverse decision (own provider only; 404 otherwise), with PDFs,
+    and follows where its appeal stands."""
     decision = selectors.decision_for_appeal(user=request.user, pk=pk)
     existing = decision.appeals.first()
-    form = AppealForm(request.POST or None)
+    form = AppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and existing is None and form.is_valid():
         try:
-            services.appeal_create(decision=decision, actor=request.user, text=form.cleaned_data["text"])
+            services.appeal_create(
+                decision=decision, actor=request.user, text=form.cleaned_data["text"], files=form.cleaned_data["files"]
+            )
+        except ValidationError as exc:
+            form.add_error("files", exc)
         except CaseActionRefused as exc:
             form.add_error(None, str(exc))
         else:
@@ -280,6 +353,7 @@ def appeal_create(request, pk: int):
             "case": decision.case,
             "appeal": existing,
             "form": form,
-            "deadline_passed": bool(decision.appeal_deadline and timezone.localdate() > decision.appeal_deadline),
+            "deadline_passed": decision.appeal_is_late(on=timezone.localdate()),
+            "events": selectors.appeal_events(appeal=existing) if existing else [],
         },
     )
