@@ -99,7 +99,14 @@ EXPECTED: dict[str, tuple[str | None, str, str, dict]] = {
     "approvals:case_decide": ("case", "get", "", HANDLERS),
     "approvals:case_revocation_notify": ("case", "post", "", HANDLERS_POST),
     "approvals:case_revocation_drop": ("case", "post", "", HANDLERS_POST),
-    "approvals:appeal_decide": ("appeal", "post", "", HANDLERS_POST),
+    "approvals:appeal_late_decide": ("appeal", "post", "", HANDLERS_POST),
+    "approvals:appeal_reverse": ("appeal", "post", "", HANDLERS_POST),
+    "approvals:appeal_forward": ("appeal", "post", "", HANDLERS_POST),
+    "approvals:appeal_directorate": ("appeal", "post", "", HANDLERS_POST),
+    "approvals:appeal_letter_download": ("appeal", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
+    "approvals:request_reply": ("request", "get", "", OWN_PROVIDER),
+    "approvals:request_letter_download": ("notice", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
+    "approvals:case_document_download": ("case_document", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
     "approvals:letter_download": ("letter_decision", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
     "approvals:appeal_create": ("rejection", "get", "", OWN_PROVIDER),
     "approvals:register": (None, "get", "", ALL_200),
@@ -144,6 +151,8 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
         Appeal,
         Application,
         Approval,
+        CaseDocument,
+        CaseRequest,
         Decision,
         DecisionLetter,
         DecisionOutcome,
@@ -173,7 +182,6 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
         decided_at=timezone.now(),
         valid_from=timezone.localdate(),
         justification="Ikke nok årsverk.",
-        appeal_deadline=timezone.localdate() + datetime.timedelta(days=21),
     )
     letter = DecisionLetter(decision=rejection, status=OutboxStatus.DONE, pages=1, generated_at=timezone.now())
     letter.pdf.save("vedtak.pdf", ContentFile(minimal_pdf("Vedtak")), save=False)
@@ -186,12 +194,27 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
         decided_at=timezone.now(),
         valid_from=timezone.localdate(),
         justification="Mangler kvalitetssystem.",
-        appeal_deadline=timezone.localdate() + datetime.timedelta(days=21),
     )
     appeal = Appeal.objects.create(
         case=appealed.case, decision=appealed, submitted_by=user_a, submitted_at=timezone.now(), text="Vi klager."
     )
-    notice = change_notice_submit(
+    appeal.directorate_letter.save("klagevedtak.pdf", ContentFile(minimal_pdf("Klagevedtak")), save=True)
+    case_document = CaseDocument(case=appeal.case, appeal=appeal, original_name="vedlegg.pdf", size=1, sha256="0")
+    case_document.file.save("vedlegg.pdf", ContentFile(minimal_pdf("Vedlegg")), save=True)
+    request = case_services.case_request_information(
+        case=CaseFactory(provider=provider_a, status="in_review"), actor=handler, message="Send avtalen."
+    )
+    notice = CaseRequest.objects.create(
+        case=rejected_case,
+        kind=CaseRequest.Kind.REVOCATION_NOTICE,
+        text="Grunn.",
+        intended="Tilbakekall.",
+        deadline=timezone.localdate() + datetime.timedelta(days=21),
+        sent_by=handler,
+        sent_at=timezone.now(),
+    )
+    notice.letter.save("varsel.pdf", ContentFile(minimal_pdf("Varsel")), save=True)
+    change_notice = change_notice_submit(
         approval=approval,
         actor=user_a,
         contact={**{f: getattr(provider_a, f) for f in CONTACT_FIELDS}, "phone": "99 99 99 99"},
@@ -208,7 +231,7 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
     task = FollowUpTask.objects.create(
         case=approval.case,
         approval=approval,
-        change_notice=notice,
+        change_notice=change_notice,
         title="Følg opp endringsmelding",
         failed_rules=[{"id": "total_fte", "message_nb": "x", "message_en": "x"}],
     )
@@ -221,8 +244,11 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
         letter_decision={"pk": rejection.pk},
         rejection={"pk": rejection.pk},
         appeal={"pk": appeal.pk},
+        request={"pk": request.pk},
+        notice={"pk": notice.pk},
+        case_document={"pk": case_document.pk},
         approval={"approval_pk": approval.pk},
-        change_notice={"pk": notice.pk},
+        change_notice={"pk": change_notice.pk},
         followup={"pk": task.pk},
         inspection={"pk": Inspection.objects.order_by("pk").first().pk},
         order={"pk": Order.objects.order_by("pk").first().pk},

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from approvals import demo as approvals_demo
+from approvals import demo_decisions
 from approvals import demo_lifecycle as lifecycle_demo
 from approvals.services import lifecycle
 from core.models import JobRun
@@ -73,6 +74,7 @@ class Command(BaseCommand):
             approvals_demo.seed(stdout=self.stdout)
             inspections_demo.seed(stdout=self.stdout)
             made = lifecycle_demo.seed(stdout=self.stdout)
+            demo_decisions.seed(stdout=self.stdout)
             # Run the daily jobs once, as beat would (only on the first seeding, so a second
             # seed_demo adds no job runs; after that, beat or the jobs page runs them).
             if made or not JobRun.objects.exists():
