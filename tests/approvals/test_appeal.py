@@ -73,7 +73,7 @@ def test_appeal_after_the_deadline_is_received_and_flagged_late(provider_user, c
         appeal = svc.appeal_create(decision=Decision.objects.get(pk=rejection.pk), actor=provider_user, text="for sent")
     assert appeal.late and appeal.awaiting_late_decision
     # Neither reversed nor forwarded before the handler decides whether to consider it (§ 31).
-    with pytest.raises(CaseActionRefused, match="first decide"):
+    with pytest.raises(CaseActionRefused, match="avgjør først"):
         svc.appeal_forward(appeal=appeal, actor=case_handler, reason="Opprettholdes.")
     with pytest.raises(CaseActionRefused):
         svc.appeal_late_decide(appeal=appeal, actor=case_handler, consider=False, reason="")
