@@ -7,6 +7,8 @@ newcomer sees them at once.
   its letter, appealed with an attachment; Arbeidstilsynet upheld the decision and forwarded the
   appeal to Direktoratet for arbeidstilsynet (the handler records the directorate's outcome).
 - Provider E (bht-e@demo.no): an advance notice of revocation with its PDF letter and deadline.
+- The demo enterprise (virksomhet@demo.no): an application for a dispensation, for the handler
+  to decide (Dispensasjoner in the handler's menu).
 Everything goes through the services, so the events, letters and outbox notices are real.
 """
 
@@ -128,6 +130,24 @@ def seed(*, stdout=None) -> list:
             deadline=timezone.localdate() + datetime.timedelta(days=21),
         )
         made.append(f"forhåndsvarsel {approval_e.case.case_number}")
+    # The demo enterprise (virksomhet@demo.no) has applied for a dispensation.
+    from approvals.models import DispensationCase
+    from approvals.services.dispensations import dispensation_apply
+    from enterprises.models import Enterprise
+
+    enterprise_user = User.objects.filter(email="virksomhet@demo.no").first()
+    enterprise = Enterprise.objects.filter(orgnr=getattr(enterprise_user, "enterprise_orgnr", "")).first()
+    if enterprise is not None and not DispensationCase.objects.filter(enterprise=enterprise).exists():
+        case = dispensation_apply(
+            enterprise=enterprise,
+            actor=enterprise_user,
+            grounds=(
+                "Virksomheten har tre ansatte i kontorarbeid uten særlig risiko, og et eget HMS-system med "
+                "årlig risikovurdering. Vi søker om dispensasjon fra plikten til å være tilknyttet "
+                "bedriftshelsetjeneste."
+            ),
+        )
+        made.append(f"dispensasjonssøknad {case.case_number}")
     if stdout is not None and made:
         stdout.write("decisions: " + ", ".join(made))
     return made

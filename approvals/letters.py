@@ -70,6 +70,7 @@ def letter_context(*, decision: Decision) -> dict:
     # it has been sent already (a re-rendering); the deadline runs from it (fvl. § 29).
     notice_date = decision.notified_on or timezone.localdate()
     return {
+        "case_number": case.case_number,
         "notice_date": notice_date,
         "appeal_deadline": notice_date + datetime.timedelta(days=APPEAL_DAYS),
         "partly_adverse": decision.is_partly_adverse,
@@ -161,5 +162,33 @@ def notice_html(*, request) -> str:
 def notice_render(*, request) -> RenderedLetter:
     """Render the advance notice of revocation (the same pipeline as decision letters)."""
     source = notice_html(request=request)
+    with _young_garbage_collected_after():
+        return _render(source)
+
+
+def dispensation_html(*, case) -> str:
+    """The decision on a dispensation (enkeltvedtak) as HTML, in bokmål, with the appeal text."""
+    notice_date = timezone.localdate()
+    with in_official_language():
+        return render_to_string(
+            "approvals/letters/dispensation.html",
+            {
+                "case": case,
+                "case_number": case.case_number,
+                "enterprise": case.enterprise,
+                "granted": case.status == "granted",
+                "sender": SENDER,
+                "font_dir": FONT_DIR.as_uri(),
+                "handler_name": case.decided_by.get_full_name() or case.decided_by.email,
+                "notice_date": notice_date,
+                "appeal_deadline": notice_date + datetime.timedelta(days=APPEAL_DAYS),
+                "partly_adverse": False,
+            },
+        )
+
+
+def dispensation_render(*, case) -> RenderedLetter:
+    """Render the dispensation decision letter (the same pipeline as decision letters)."""
+    source = dispensation_html(case=case)
     with _young_garbage_collected_after():
         return _render(source)

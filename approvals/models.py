@@ -1027,3 +1027,91 @@ class FollowUpTask(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "-created_at"])]
+
+
+# ================================================================ dispensations
+# A dispensation from the duty to be connected to an approved BHT is an individual decision
+# (enkeltvedtak): an enterprise applies (or a case handler registers its application), the
+# handler decides with reasons, and a letter with the appeal text goes out. A dispensation is
+# changed or ended by a new application and decision. The record of the dispensation itself
+# (what the obligation answer reads) is enterprises.Dispensation, written through
+# enterprises.services; this model is the case and the decision.
+
+
+class DispensationCase(FSMModelMixin, models.Model):
+    class Kind(models.TextChoices):
+        NEW = "new", _("New dispensation")
+        CHANGE = "change", _("Change of a dispensation")
+        END = "end", _("End of a dispensation")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+
+    case_number = models.CharField(_("case number"), max_length=12, unique=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        to_field="orgnr",
+        db_column="enterprise_orgnr",
+        on_delete=models.PROTECT,
+        related_name="dispensation_cases",
+    )
+    kind = models.CharField(_("what is applied for"), max_length=10, choices=Kind.choices, default=Kind.NEW)
+    dispensation = models.ForeignKey(
+        "enterprises.Dispensation",
+        verbose_name=_("dispensation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    scope = models.CharField(_("scope"), max_length=10, blank=True)
+    part = models.CharField(_("the part exempted"), max_length=300, blank=True)
+    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_until = models.DateField(_("until"), null=True, blank=True)
+    grounds = models.TextField(_("grounds for the application"))
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    applied_at = models.DateTimeField(_("applied"))
+    status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED, protected=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reasons = models.TextField(_("reasons for the decision"), blank=True)
+    letter = models.FileField(_("decision letter"), upload_to="dispensation-letters/", blank=True, max_length=255)
+    letter_pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    notification = models.OneToOneField(
+        "notifications.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dispensation case")
+        verbose_name_plural = _("dispensation cases")
+        ordering = ["-applied_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["new", "change", "end"]), name="dispensation_case_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind="new") | Q(dispensation__isnull=False), name="dispensation_case_change_names_one"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="submitted") | ~Q(reasons=""), name="dispensation_case_decision_reasoned"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_number} {self.enterprise_id}"
+
+    @property
+    def download_name(self) -> str:
+        return f"vedtak-dispensasjon-{self.case_number.replace('/', '-')}.pdf"
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.GRANTED)
+    def grant(self):
+        """Granted: the dispensation is recorded, changed or ended as applied for."""
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.REFUSED)
+    def refuse(self):
+        """Refused, with reasons."""

@@ -183,3 +183,19 @@ def interim_replies_send(self):
     from approvals.services.cases import interim_replies_run
 
     return job_task_run(self, lambda: interim_replies_run(today=timezone.localdate()))
+
+
+@shared_task(acks_late=True)
+def dispensation_letter_task(case_id: int) -> bool:
+    """Make and send one dispensation decision letter (exactly once; see the service)."""
+    from approvals.services.dispensations import dispensation_letter_send
+
+    return dispensation_letter_send(case_id=case_id)
+
+
+@shared_task
+def dispensation_letters_sweep() -> dict:
+    """Dispensation letters whose task was lost."""
+    from approvals.services.dispensations import dispensation_letters_run
+
+    return dispensation_letters_run()

@@ -12,6 +12,11 @@ BEAT_SCHEDULE: dict = {
         "task": "approvals.tasks.decision_letters_sweep",
         "schedule": crontab(minute="*/10"),
     },
+    "dispensation-letters-sweep": {
+        # Dispensation decision letters whose task was lost.
+        "task": "approvals.tasks.dispensation_letters_sweep",
+        "schedule": crontab(minute="*/10"),
+    },
     "notifications-sweep": {
         # E-mails whose task was lost (broker down when queued) or whose send failed (back-off passed).
         "task": "notifications.tasks.notifications_sweep",

@@ -19,7 +19,7 @@ ROLE_ITEMS = {
         ("start", _("Start")),
         ("approvals:case_queue", _("Case queue")),
         ("approvals:followup_list", _("Follow-up tasks")),
-        ("enterprises:dispensation_list", _("Dispensations")),
+        ("approvals:dispensation_case_list", _("Dispensations")),
     ],
     Role.INSPECTOR: [
         ("start", _("Start")),

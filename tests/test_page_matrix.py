@@ -105,6 +105,16 @@ EXPECTED: dict[str, tuple[str | None, str, str, dict]] = {
     "approvals:appeal_directorate": ("appeal", "post", "", HANDLERS_POST),
     "approvals:appeal_letter_download": ("appeal", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
     "approvals:request_reply": ("request", "get", "", OWN_PROVIDER),
+    "approvals:dispensation_apply": (None, "get", "", row(LOGIN, 403, 403, 403, 403, 200, 403)),
+    "approvals:dispensation_case_list": (None, "get", "", HANDLERS),
+    "approvals:dispensation_case_new": (None, "get", "", HANDLERS),
+    "approvals:dispensation_case_detail": ("dispensation_case", "get", "", row(LOGIN, 200, 403, 403, 403, 200, 200)),
+    "approvals:dispensation_letter_download": (
+        "dispensation_case",
+        "get",
+        "",
+        row(LOGIN, 200, 403, 403, 403, 200, 200),
+    ),
     "approvals:request_letter_download": ("notice", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
     "approvals:case_document_download": ("case_document", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
     "approvals:letter_download": ("letter_decision", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
@@ -156,6 +166,7 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
         Decision,
         DecisionLetter,
         DecisionOutcome,
+        DispensationCase,
         FollowUpTask,
         OutboxStatus,
     )
@@ -214,6 +225,8 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
         sent_at=timezone.now(),
     )
     notice.letter.save("varsel.pdf", ContentFile(minimal_pdf("Varsel")), save=True)
+    dispensation_case = DispensationCase.objects.get(enterprise_id="923609016")
+    dispensation_case.letter.save("vedtak.pdf", ContentFile(minimal_pdf("Vedtak")), save=True)
     change_notice = change_notice_submit(
         approval=approval,
         actor=user_a,
@@ -246,6 +259,7 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
         appeal={"pk": appeal.pk},
         request={"pk": request.pk},
         notice={"pk": notice.pk},
+        dispensation_case={"pk": dispensation_case.pk},
         case_document={"pk": case_document.pk},
         approval={"approval_pk": approval.pk},
         change_notice={"pk": change_notice.pk},

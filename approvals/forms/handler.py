@@ -66,14 +66,17 @@ class InformationRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The provider sees this text in the portal and gets it by e-mail."),
     )
-    deadline = forms.DateField(label=_("Answer by"), widget=DATE_WIDGET)
+    deadline = forms.DateField(
+        label=_("Answer by"), required=False, widget=DATE_WIDGET, help_text=_("Empty: two weeks from today.")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("deadline", timezone.localdate() + datetime.timedelta(days=14))
 
     def clean_deadline(self):
-        return _future(self.cleaned_data["deadline"])
+        day = self.cleaned_data["deadline"]
+        return _future(day) if day else None
 
 
 def _future(day: datetime.date) -> datetime.date:

@@ -110,7 +110,7 @@ def test_special_cases_need_own_words_for_d_and_e_and_cite_andre_ledd(case_handl
 def test_rejection_needs_written_reasons_and_they_reach_the_letter(case_handler):
     case, application = _failing_case()
     assessments = assessed(application_evaluate(application=application))
-    with pytest.raises(CaseActionRefused, match="begrunnelsen|reasons"):
+    with pytest.raises(CaseActionRefused, match="Begrunn avslaget|reasons for the rejection"):
         case_decide(case=case, actor=case_handler, outcome="rejected", assessments=assessments)
     reasons = "Fagpersonellet utgjør 2,4 årsverk, og ingen har kompetanse i psykososialt arbeidsmiljø."
     decision = case_decide(

@@ -25,6 +25,8 @@ def fill_judgements(page):
     """The handler's own words for § 2-2 første ledd bokstav a–c and § 2-4 (never pre-filled)."""
     for req_id, text in JUDGEMENTS.items():
         page.locator(f"textarea[name=assessment_{req_id}]").fill(text)
+
+
 DEMO_PASSWORD = "bht-demo-2026"
 
 
