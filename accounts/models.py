@@ -1,12 +1,13 @@
 """Users log in by e-mail and have exactly one role (rolle)."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.orgnr import validate_orgnr
 
 
 class Role(models.TextChoices):
@@ -15,6 +16,11 @@ class Role(models.TextChoices):
     PROVIDER = "provider", _("Provider user")
     ENTERPRISE = "enterprise", _("Enterprise user")
     ADMIN = "admin", _("Administrator")
+
+
+# Who handles approval cases: case handlers, and administrators standing in for them. The one
+# answer to "is this a case handler?" (views, selectors, services, the assignee choice).
+CASE_HANDLER_ROLES = (Role.CASE_HANDLER, Role.ADMIN)
 
 
 class UserManager(BaseUserManager):
@@ -54,7 +60,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("enterprise organisation number"),
         max_length=9,
         blank=True,
-        validators=[RegexValidator(r"^\d{9}$", _("Nine digits."))],
+        validators=[validate_orgnr],
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
@@ -89,19 +95,3 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.get_full_name()
-
-    @property
-    def is_case_handler(self) -> bool:
-        return self.role == Role.CASE_HANDLER
-
-    @property
-    def is_inspector(self) -> bool:
-        return self.role == Role.INSPECTOR
-
-    @property
-    def is_provider_user(self) -> bool:
-        return self.role == Role.PROVIDER
-
-    @property
-    def is_enterprise_user(self) -> bool:
-        return self.role == Role.ENTERPRISE

@@ -25,7 +25,9 @@ from providers.models import (
     municipality_validator,
     orgnr_validator,
 )
-from providers.vocabulary import EmploymentType, Profession
+from providers.vocabulary import DISCIPLINE_FIELDS, EmploymentType, Profession
+
+from . import rules
 
 FTE_FIELD = dict(max_digits=4, decimal_places=3, default=Decimal("0"))
 APPROVAL_YEARS = 5  # § 2-5: approved for five years unless a shorter period is set
@@ -48,6 +50,17 @@ class CaseStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     REVOCATION_NOTIFIED = "revocation_notified", _("Notice of revocation")
     REVOKED = "revoked", _("Revoked")
+
+
+# A case waiting for the case handler or the provider, and a case that has a decision.
+CASE_OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION)
+CASE_DECIDED_STATUSES = (
+    CaseStatus.APPROVED,
+    CaseStatus.APPROVED_SPECIAL,
+    CaseStatus.REJECTED,
+    CaseStatus.REVOCATION_NOTIFIED,
+    CaseStatus.REVOKED,
+)
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
@@ -102,9 +115,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     # ---- Workflow (saksgang). Transitions are called only by approvals/services/cases.py,
     # which locks the row, checks can_proceed and writes the CaseEvent.
-    @transition(field=status, source=CaseStatus.SUBMITTED, target=CaseStatus.IN_REVIEW)
-    def start_review(self):
-        """Assigned to a case handler: submitted -> in review."""
+    @transition(
+        field=status,
+        source=[CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION],
+        target=RETURN_VALUE(CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION),
+    )
+    def assign(self):
+        """Assigned (or reassigned) to a case handler: a submitted case goes into review; an open
+        case keeps its status. A decided case is not reassigned."""
+        return CaseStatus.IN_REVIEW if self.status == CaseStatus.SUBMITTED else self.status
 
     @transition(field=status, source=CaseStatus.IN_REVIEW, target=CaseStatus.AWAITING_INFORMATION)
     def request_information(self):
@@ -281,13 +300,7 @@ class StaffMember(models.Model):
     carried_over = models.BooleanField(_("carried over from the last approval"), default=False)
     history = HistoricalRecords()
 
-    DISCIPLINE_FIELDS = {
-        "occupational_medicine": "fte_occupational_medicine",
-        "occupational_hygiene": "fte_occupational_hygiene",
-        "ergonomics": "fte_ergonomics",
-        "psychosocial": "fte_psychosocial",
-        "systematic_hse": "fte_systematic_hse",
-    }
+    DISCIPLINE_FIELDS = DISCIPLINE_FIELDS
 
     class Meta:
         verbose_name = _("staff member")
@@ -322,6 +335,10 @@ class StaffMember(models.Model):
 
     def discipline_fte(self) -> dict[str, Decimal]:
         return {d: getattr(self, f) for d, f in self.DISCIPLINE_FIELDS.items()}
+
+    def roster_entry(self) -> rules.StaffInput:
+        """This person as the one roster type of the rules module."""
+        return rules.staff_entry({f: getattr(self, f) for f in rules.StaffInput.FIELDS})
 
 
 class DocumentKind(models.TextChoices):
@@ -466,6 +483,14 @@ class Decision(models.Model):
     def __str__(self):
         return f"{self.case} {self.get_outcome_display()} {self.decided_at:%d.%m.%Y}"
 
+    # Decisions against the provider that can be appealed (forvaltningsloven § 28); an approval
+    # with conditions or for less than five years is partly adverse and appealable too.
+    APPEALABLE_OUTCOMES = ("rejected", "revoked")
+
+    @property
+    def is_adverse(self) -> bool:
+        return self.outcome in self.APPEALABLE_OUTCOMES or self.is_partly_adverse
+
     @property
     def is_partly_adverse(self) -> bool:
         """An approval with conditions or for less than five years (appealable like a rejection)."""
@@ -506,10 +531,9 @@ class Decision(models.Model):
         """The one answer to "can this decision be appealed on `on`?": a rejection, a
         revocation, or a partly adverse approval, once made. A late appeal is still received
         (forvaltningsloven § 31: flagged late, the handler decides whether to consider it)."""
-        adverse = self.outcome in (DecisionOutcome.REJECTED, DecisionOutcome.REVOKED) or self.is_partly_adverse
-        return adverse and self.decided_at.date() <= on
+        return self.is_adverse and self.decided_at.date() <= on
 
-    def appeal_is_late(self, *, on: datetime.date) -> bool:
+    def appeal_deadline_passed(self, *, on: datetime.date) -> bool:
         """After the three-week deadline (which runs from the notice of the letter, § 29)."""
         return self.appeal_deadline is not None and on > self.appeal_deadline
 

@@ -3,8 +3,9 @@ the daily lifecycle jobs (renewal reminders, expiry; scheduled in bht_portal/bea
 
 decision_letter_generate is idempotent: it locks the outbox row (SELECT ... FOR UPDATE) and
 returns at once when the letter is done; the PDF is generated only when none is stored, and
-the e-mail is sent only when none was sent. A retry, a duplicate delivery or the sweep never
-produce a second letter or a second e-mail.
+the e-mail with the PDF attached is a notification keyed by the letter (notifications outbox),
+queued in the transaction that marks the letter done. A retry, a duplicate delivery or the sweep
+never produce a second letter or a second e-mail.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from approvals.models import CaseEvent, DecisionLetter, OutboxStatus
 from approvals.services import lifecycle
 from core.official import in_official_language
 from core.services import JOB_TASK_OPTIONS, job_task_run
-from notifications.attachments import Attachment
+from notifications import Attachment
 from notifications.services import notification_queue
 from providers.selectors import provider_recipients
 
@@ -75,7 +76,7 @@ def decision_letter_generate(decision_id: int) -> str:
                 # The e-mail is the first notice that the letter is available: the appeal
                 # deadline runs from its sent time (forvaltningsloven § 29).
                 letter.notification = notification_queue(
-                    key=f"decision-letter:{decision.pk}",
+                    key=f"decision-letter:{letter.pk}",
                     to=recipients,
                     subject=_("Decision in case %(number)s – %(provider)s")
                     % {"number": case.case_number, "provider": case.provider.name},

@@ -14,17 +14,20 @@ ROLE_ITEMS = {
         ("start", _("Start")),
         ("approvals:application_list", _("Applications")),
         ("approvals:change_notice_create", _("Change notice")),
+        ("notifications", _("Messages")),
     ],
     Role.CASE_HANDLER: [
         ("start", _("Start")),
         ("approvals:case_queue", _("Case queue")),
         ("approvals:followup_list", _("Follow-up tasks")),
         ("approvals:dispensation_case_list", _("Dispensations")),
+        ("notifications", _("Messages")),
     ],
     Role.INSPECTOR: [
         ("start", _("Start")),
         ("inspections:inspection_list", _("Inspections")),
         ("inspections:order_list", _("Orders")),
+        ("notifications", _("Messages")),
     ],
     Role.ENTERPRISE: [
         ("start", _("Start")),

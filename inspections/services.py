@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from core.official import in_official_language
+from notifications.services import notification_queue
 
 from .models import Order, OrderOverdueNotice, OrderStatus
 
@@ -47,10 +47,15 @@ def orders_overdue_mark(*, today: datetime.date | None = None) -> dict:
                 notice.recipient = inspector.email
                 notice.save()
                 with in_official_language():
-                    subject = _("Order deadline passed: %(name)s") % {"name": order.inspection.name}
-                    body = render_to_string("inspections/email/order_overdue.txt", {"order": order})
-                # Last step before commit: if sending fails, the order stays open for the next run.
-                EmailMessage(subject, body, to=[inspector.email]).send()
+                    # Through the outbox, keyed by the ledger row: sent once this order's transaction commits.
+                    notification_queue(
+                        key=f"order-overdue:{notice.pk}",
+                        kind="order_overdue",
+                        to=[inspector.email],
+                        subject=_("Order deadline passed: %(name)s") % {"name": order.inspection.name},
+                        body=render_to_string("inspections/email/order_overdue.txt", {"order": order}),
+                        recipient_user_ids=[inspector.pk],
+                    )
                 counts["notified"] += 1
     return counts
 

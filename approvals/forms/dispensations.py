@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.forms.handler import DATE_WIDGET
 from approvals.models import DispensationCase
+from core.orgnr import OrgnrError, parse_orgnr
 from enterprises.models import Dispensation, DispensationScope, Enterprise
-from enterprises.orgnr import OrgnrError, parse_orgnr
 
 
 class DispensationApplyForm(forms.Form):

@@ -4,17 +4,16 @@ decision assesses one by one (the rule evaluation is approvals.selectors.applica
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.models import CASE_HANDLER_ROLES, Role
 from approvals import rules
 from approvals.models import (
+    CASE_OPEN_STATUSES,
     Appeal,
     Application,
     ApplicationStatus,
@@ -28,86 +27,9 @@ from approvals.models import (
     Decision,
     InterimReply,
 )
-from approvals.selectors.applications import application_evaluate, staff_input
+from approvals.selectors.applications import application_evaluate
 
-DECIDED_STATUSES = (
-    CaseStatus.APPROVED,
-    CaseStatus.APPROVED_SPECIAL,
-    CaseStatus.REJECTED,
-    CaseStatus.REVOCATION_NOTIFIED,
-    CaseStatus.REVOKED,
-)
-OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION)
 OPEN_APPEAL_STATUSES = (Appeal.Status.RECEIVED, Appeal.Status.FORWARDED)
-
-
-@dataclass(frozen=True)
-class Requirement:
-    """One requirement of the regulation that every decision letter assesses.
-
-    `judgement`: the rules cannot decide it (§ 2-2 første ledd bokstav a–c, § 2-4); the case
-    handler writes the assessment in their own words (forvaltningsloven § 25) and nothing is
-    pre-filled. The rule-decided ones (d, e, § 2-3) are pre-filled from the rule results, but
-    need the handler's own words too when approved in special cases (§ 2-2 andre ledd)."""
-
-    id: str
-    legal_ref: str
-    label: str | Promise
-    rule_ids: tuple[str, ...] = ()
-    judgement: bool = False
-    special_case: bool = False  # may be set aside under § 2-2 andre ledd (bokstav d and e)
-
-
-SPECIAL_CASES_REF = "§ 2-2 andre ledd"
-REQUIREMENTS: tuple[Requirement, ...] = (
-    Requirement(
-        "holistic",
-        "§ 2-2 første ledd bokstav a",
-        _("Able to give holistic, preventive assistance in systematic HSE work"),
-        judgement=True,
-    ),
-    Requirement(
-        "quality_assistance",
-        "§ 2-2 første ledd bokstav b",
-        _("A quality system that ensures assistance as chapter 13 requires"),
-        ("quality_system",),
-        judgement=True,
-    ),
-    Requirement(
-        "competence_development",
-        "§ 2-2 første ledd bokstav c",
-        _("A quality system that ensures competence development for the staff"),
-        ("competence_development_plan",),
-        judgement=True,
-    ),
-    Requirement(
-        "competence_areas",
-        "§ 2-2 første ledd bokstav d",
-        _("Staff able to advise in all five competence areas"),
-        ("competence_areas",),
-        special_case=True,
-    ),
-    Requirement(
-        "staffing",
-        "§ 2-2 første ledd bokstav e",
-        _("At least 3.0 FTE of professional staff, and at least 0.30 FTE in each of four disciplines"),
-        ("total_fte",) + tuple(f"{d}_fte" for d in rules.MINIMUM_DISCIPLINES),
-        special_case=True,
-    ),
-    Requirement(
-        "training",
-        "§ 2-3",
-        _("Every staff member has completed the mandatory training"),
-        ("training",),
-    ),
-    Requirement(
-        "risk_based",
-        "§ 2-4",
-        _("Risk-based, preventive assistance; extra services kept and documented separately"),
-        judgement=True,
-    ),
-)
-REQUIREMENTS_BY_ID = {r.id: r for r in REQUIREMENTS}
 
 
 def assessments_prefill(*, evaluation: rules.Evaluation | None) -> list[dict]:
@@ -117,7 +39,7 @@ def assessments_prefill(*, evaluation: rules.Evaluation | None) -> list[dict]:
     (a document is there or not) are given as `hint`, never as the assessment."""
     by_id = {r.id: r for r in evaluation.rules} if evaluation else {}
     out = []
-    for req in REQUIREMENTS:
+    for req in rules.REQUIREMENTS:
         results = [by_id[i] for i in req.rule_ids if i in by_id]
         met = all(r.passed for r in results)
         hint = " ".join(r.message_nb for r in results)
@@ -137,7 +59,7 @@ def assessments_prefill(*, evaluation: rules.Evaluation | None) -> list[dict]:
 def staff_fte_table(*, application: Application | None) -> dict:
     """The facts for the letter and case page: staff with FTE per discipline, and totals."""
     staff = list(application.staff.all()) if application else []
-    total_fte, totals = rules.fte_totals([staff_input(s) for s in staff])
+    total_fte, totals = rules.fte_totals([s.roster_entry() for s in staff])
     return {
         "staff": staff,
         "disciplines": [(d, rules.DISCIPLINE_NAMES[d]) for d in rules.DISCIPLINES],
@@ -176,7 +98,7 @@ def case_queue(
     assigned handler joined in the same query (one query per page whatever the size)."""
     qs = Case.objects.select_related("provider", "assigned_to")
     if status == "open":
-        qs = qs.filter(status__in=OPEN_STATUSES)
+        qs = qs.filter(status__in=CASE_OPEN_STATUSES)
     elif status in CaseStatus.values:
         qs = qs.filter(status=status)
     if assigned == "me":
@@ -208,7 +130,7 @@ def handler_start_summary(*, user) -> dict:
     """For the case handler's start page: my open cases, the unassigned count, appeals that
     wait on Arbeidstilsynet (or on the directorate's outcome to be recorded) and the
     provider's answers to requests that wait to be read."""
-    open_cases = Case.objects.filter(status__in=OPEN_STATUSES)
+    open_cases = Case.objects.filter(status__in=CASE_OPEN_STATUSES)
     return {
         "my_cases": list(open_cases.filter(assigned_to=user).select_related("provider").order_by("received_at")[:10]),
         "my_count": open_cases.filter(assigned_to=user).count(),
@@ -243,7 +165,7 @@ def case_turn(*, case: Case, requests: list[CaseRequest], appeals: list[Appeal])
     answered = [r for r in requests if r.status == CaseRequest.Status.ANSWERED]
     if answered:
         return {"who": "arbeidstilsynet", "since": answered[0].answered_at, "what": answered[0].get_kind_display()}
-    if case.status in OPEN_STATUSES:
+    if case.status in CASE_OPEN_STATUSES:
         return {"who": "arbeidstilsynet", "since": case.received_at, "what": _("Application")}
     return None
 
@@ -290,7 +212,7 @@ def request_for_provider(*, user, pk: int) -> CaseRequest:
 def request_for_letter(*, user, pk: int) -> CaseRequest:
     """A notice letter the user may download: handlers any, a provider only its own."""
     qs = CaseRequest.objects.select_related("case")
-    if user.role in (Role.CASE_HANDLER, Role.ADMIN):
+    if user.role in CASE_HANDLER_ROLES:
         pass
     elif user.role == Role.PROVIDER and user.provider_id:
         qs = qs.filter(case__provider_id=user.provider_id)
@@ -305,7 +227,7 @@ def request_for_letter(*, user, pk: int) -> CaseRequest:
 def case_document_for_user(*, user, pk: int) -> CaseDocument:
     """An appeal's or reply's PDF: handlers any, a provider only its own; 404 otherwise."""
     qs = CaseDocument.objects.select_related("case")
-    if user.role in (Role.CASE_HANDLER, Role.ADMIN):
+    if user.role in CASE_HANDLER_ROLES:
         pass
     elif user.role == Role.PROVIDER and user.provider_id:
         qs = qs.filter(case__provider_id=user.provider_id)
@@ -320,7 +242,7 @@ def case_document_for_user(*, user, pk: int) -> CaseDocument:
 def appeal_for_user(*, user, pk: int) -> Appeal:
     """An appeal the user may see: handlers any, a provider only its own; 404 otherwise."""
     qs = Appeal.objects.select_related("case")
-    if user.role in (Role.CASE_HANDLER, Role.ADMIN):
+    if user.role in CASE_HANDLER_ROLES:
         pass
     elif user.role == Role.PROVIDER and user.provider_id:
         qs = qs.filter(case__provider_id=user.provider_id)
@@ -414,7 +336,7 @@ def decision_for_letter_download(*, user, pk: int) -> Decision:
     """The decision whose letter `user` may download: case handlers (and admins) any, a
     provider user only its own provider's; 404 otherwise."""
     qs = Decision.objects.select_related("case__provider", "letter__notification")
-    if user.role in (Role.CASE_HANDLER, Role.ADMIN):
+    if user.role in CASE_HANDLER_ROLES:
         pass
     elif user.role == Role.PROVIDER and user.provider_id:
         qs = qs.filter(case__provider_id=user.provider_id)

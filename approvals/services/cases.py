@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
-from accounts.models import Role
+from accounts.models import CASE_HANDLER_ROLES, Role
 from approvals.documents import pdf_check
 from approvals.models import (
     APPROVAL_YEARS,
+    CASE_DECIDED_STATUSES,
     Appeal,
     Application,
     ApplicationStatus,
@@ -41,8 +42,9 @@ from approvals.models import (
     InterimReply,
     LateDecision,
 )
+from approvals.rules import REQUIREMENTS_BY_ID
 from approvals.selectors.applications import application_evaluate
-from approvals.selectors.cases import REQUIREMENTS_BY_ID, assessments_prefill
+from approvals.selectors.cases import assessments_prefill
 from approvals.services.events import case_event_record
 from core.official import in_official_language, official_date
 from notifications.attachments import Attachment
@@ -98,13 +100,13 @@ def _notify_provider(*, case: Case, key: str, kind: str, subject: str, body: str
     )
 
 
-def _notify_handler(*, case: Case, key: str, subject: str, body: str):
+def _notify_handler(*, case: Case, key: str, subject: str, body: str, kind: str = "case_handler"):
     """A notice to the case's assigned handler (none when the case is unassigned)."""
     handler = case.assigned_to
     if handler is None or not handler.email:
         return None
     return notification_queue(
-        key=key, to=[handler.email], subject=subject, body=body, kind="case_handler", recipient_user_ids=[handler.pk]
+        key=key, to=[handler.email], subject=subject, body=body, kind=kind, recipient_user_ids=[handler.pk]
     )
 
 
@@ -121,7 +123,7 @@ def default_valid_until(day: datetime.date) -> datetime.date:
 
 
 def _is_handler(user) -> bool:
-    return getattr(user, "role", None) in (Role.CASE_HANDLER, Role.ADMIN)
+    return getattr(user, "role", None) in CASE_HANDLER_ROLES
 
 
 def _require_handler(user) -> None:
@@ -138,10 +140,7 @@ def case_assign(*, case: Case, assignee: AbstractBaseUser, actor: AbstractBaseUs
         raise CaseActionRefused(_("Cases can only be assigned to case handlers."))
     with transaction.atomic():
         case = _lock(case)
-        if case.status == CaseStatus.SUBMITTED:
-            _step(case, "start_review", _("Assign"))
-        elif case.status not in (CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION):
-            raise _refuse(case, _("Assign"))
+        _step(case, "assign", _("Assign"))
         case.assigned_to = assignee
         _save(case, "assigned_to")
         case_event_record(
@@ -488,13 +487,7 @@ def case_decide(
 
     with transaction.atomic():
         case = _lock(case)
-        if case.status in (
-            CaseStatus.APPROVED,
-            CaseStatus.APPROVED_SPECIAL,
-            CaseStatus.REJECTED,
-            CaseStatus.REVOCATION_NOTIFIED,
-            CaseStatus.REVOKED,
-        ):
+        if case.status in CASE_DECIDED_STATUSES:
             last = case.decisions.select_related("decided_by").first()
             who = (last.decided_by.get_full_name() or last.decided_by.email) if last else "?"
             raise CaseActionRefused(
@@ -766,7 +759,7 @@ def appeal_create(*, decision: Decision, actor: AbstractBaseUser, text: str, fil
     if not text:
         raise CaseActionRefused(_("Give the grounds for the appeal."))
     checked = [(f, pdf_check(f)) for f in files]
-    late = decision.appeal_is_late(on=today)
+    late = decision.appeal_deadline_passed(on=today)
     with transaction.atomic():
         case = _lock(decision.case)
         if Appeal.objects.filter(decision=decision).exists():

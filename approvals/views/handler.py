@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import access
-from accounts.models import Role
+from accounts.models import CASE_HANDLER_ROLES, Role
 from approvals.forms.handler import (
     AppealDirectorateForm,
     AppealForm,
@@ -29,16 +29,15 @@ from approvals.forms.handler import (
     RevocationDropForm,
     RevocationNoticeForm,
 )
-from approvals.models import Appeal, CaseStatus
+from approvals.models import Appeal
 from approvals.selectors import cases as selectors
 from approvals.services import cases as services
 from approvals.services.cases import CaseActionRefused
 
-HANDLERS = (Role.CASE_HANDLER, Role.ADMIN)
 PAGE_SIZE = 25
 
 
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def case_queue(request):
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -63,7 +62,7 @@ def _actions(case) -> set[str]:
     return {t.name for t in case.get_available_status_transitions()}
 
 
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def case_detail(request, pk: int):
     case = selectors.case_get_for_handler(pk=pk)
     data = selectors.case_page_data(case=case)
@@ -72,7 +71,7 @@ def case_detail(request, pk: int):
         "title": _("Case %(number)s") % {"number": case.case_number},
         "case": case,
         "actions": actions,
-        "can_assign": case.status in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION),
+        "can_assign": "assign" in actions,
         "can_decide": bool(actions & {"approve", "approve_special", "reject", "revoke"}),
         "assign_form": AssignForm(user=request.user),
         "info_form": InformationRequestForm(),
@@ -106,7 +105,7 @@ def _post_step(request, pk: int, form_class, run, success: str, **form_kwargs):
 
 
 @require_POST
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def case_assign(request, pk: int):
     return _post_step(
         request,
@@ -118,7 +117,7 @@ def case_assign(request, pk: int):
 
 
 @require_POST
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def case_request_information(request, pk: int):
     return _post_step(
         request,
@@ -132,7 +131,7 @@ def case_request_information(request, pk: int):
 
 
 @require_POST
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def case_note_add(request, pk: int):
     return _post_step(
         request,
@@ -144,7 +143,7 @@ def case_note_add(request, pk: int):
 
 
 @require_POST
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def case_revocation_notify(request, pk: int):
     return _post_step(
         request,
@@ -158,7 +157,7 @@ def case_revocation_notify(request, pk: int):
 
 
 @require_POST
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def case_revocation_drop(request, pk: int):
     return _post_step(
         request,
@@ -169,7 +168,7 @@ def case_revocation_drop(request, pk: int):
     )
 
 
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def case_decide(request, pk: int):
     """The decision form: the assessment per requirement (rule-decided ones pre-filled from the
     rule results, judgements left for the handler's own words),
@@ -248,7 +247,7 @@ def _appeal_step(request, pk: int, form_class, run, success: str):
 
 
 @require_POST
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def appeal_late_decide(request, pk: int):
     return _appeal_step(
         request,
@@ -262,7 +261,7 @@ def appeal_late_decide(request, pk: int):
 
 
 @require_POST
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def appeal_reverse(request, pk: int):
     return _appeal_step(
         request,
@@ -280,7 +279,7 @@ def appeal_reverse(request, pk: int):
 
 
 @require_POST
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def appeal_forward(request, pk: int):
     return _appeal_step(
         request,
@@ -292,7 +291,7 @@ def appeal_forward(request, pk: int):
 
 
 @require_POST
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def appeal_directorate(request, pk: int):
     return _appeal_step(
         request,
@@ -310,7 +309,7 @@ def appeal_directorate(request, pk: int):
     )
 
 
-@access(Role.CASE_HANDLER, Role.ADMIN, Role.PROVIDER)
+@access(*CASE_HANDLER_ROLES, Role.PROVIDER)
 def letter_download(request, pk: int):
     """The decision letter PDF: the owning provider's users and case handlers; 404 otherwise."""
     decision = selectors.decision_for_letter_download(user=request.user, pk=pk)
@@ -353,7 +352,7 @@ def appeal_create(request, pk: int):
             "case": decision.case,
             "appeal": existing,
             "form": form,
-            "deadline_passed": decision.appeal_is_late(on=timezone.localdate()),
+            "deadline_passed": decision.appeal_deadline_passed(on=timezone.localdate()),
             "events": selectors.appeal_events(appeal=existing) if existing else [],
         },
     )

@@ -198,7 +198,8 @@ def assessed(evaluation=None, *, not_met: tuple[str, ...] = ()) -> list[dict]:
     """Assessments as a case handler completes them: the rule-decided ones as pre-filled, the
     judgements (§ 2-2 første ledd bokstav a–c, § 2-4) in the handler's own words; the
     requirement ids in `not_met` marked not met with a reason."""
-    from approvals.selectors.cases import REQUIREMENTS_BY_ID, assessments_prefill
+    from approvals.rules import REQUIREMENTS_BY_ID
+    from approvals.selectors.cases import assessments_prefill
 
     out = []
     for a in assessments_prefill(evaluation=evaluation):

@@ -9,10 +9,10 @@ import datetime
 import io
 import re
 
-from django.utils import formats, translation
 from pypdf import PdfReader
 
 from approvals.models import APPEAL_DAYS, Decision
+from core.official import official_date
 
 LETTERS = ("a", "b", "c", "d", "e")
 
@@ -29,11 +29,6 @@ def pdf_text(pdf: bytes) -> str:
 
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
-
-
-def _long_date(day: datetime.date) -> str:
-    with translation.override("nb"):
-        return formats.date_format(day, "j. F Y")
 
 
 def letter_problems(decision: Decision, text: str, *, notice_date: datetime.date | None = None) -> list[str]:
@@ -66,7 +61,7 @@ def letter_problems(decision: Decision, text: str, *, notice_date: datetime.date
     need("forvaltningsloven § 30", "§ 30 reference")
     need("første varselet om at brevet er tilgjengelig", "deadline runs from the notice")
     notice = notice_date or decision.notified_on or decision.decided_at.date()
-    need(_long_date(notice + datetime.timedelta(days=APPEAL_DAYS)), "appeal deadline")
+    need(official_date(notice + datetime.timedelta(days=APPEAL_DAYS)), "appeal deadline")
     for stale in ("nr. 1", "tredje ledd", "må være mottatt"):
         if stale in text:
             problems.append(f"outdated wording {stale!r}")

@@ -38,7 +38,7 @@ def test_letter_is_generated_once_emailed_once_and_readable(approved):
     assert mail.outbox[0].attachments[0][2] == "application/pdf"
     approved = Decision.objects.get(pk=approved.pk)
     # The deadline runs from the outbox notice that carried the letter (fvl. § 29).
-    assert letter.notification.key == f"decision-letter:{approved.pk}" and letter.notification.sent_at
+    assert letter.notification.key == f"decision-letter:{letter.pk}" and letter.notification.sent_at
     assert approved.appeal_deadline == timezone.localdate(letter.notification.sent_at) + datetime.timedelta(days=21)
     text = assert_letter_ok(approved, letter.pdf.read())
     assert "Ærlige Øst-Åsen BHT AS" in text
@@ -54,6 +54,15 @@ def test_letter_is_generated_once_emailed_once_and_readable(approved):
     assert letter.pdf.name == first_name
     assert len(mail.outbox) == 1
     assert CaseEvent.objects.filter(case=approved.case, kind=CaseEvent.Kind.LETTER_SENT).count() == 1
+    # The e-mail is one notification keyed by the letter, with the stored PDF attached.
+    from notifications.models import Notification
+
+    notification = Notification.objects.get(kind="decision_letter")
+    assert notification.key == f"decision-letter:{letter.pk}" and notification.status == "sent"
+    assert notification.recipient_org == approved.case.provider.orgnr
+    letter.pdf.open("rb")
+    assert mail.outbox[0].attachments[0][1] == letter.pdf.read()
+    letter.pdf.close()
 
 
 def test_pdf_is_tagged_ua_with_embedded_fonts(approved):

@@ -17,6 +17,7 @@ from approvals.selectors.cases import case_page_data
 from approvals.services import cases as svc
 from approvals.services.cases import CaseActionRefused
 from approvals.tasks import interim_replies_send, revocation_notices_send
+from core.official import official_date
 from notifications.models import Notification
 from tests.approvals.factories import CaseFactory, assessed
 from tests.approvals.letter_checks import pdf_text
@@ -113,7 +114,7 @@ def test_revocation_notice_is_a_letter_sent_exactly_once_when_the_job_runs_twice
         case.case_number,
     ):
         assert fragment in text, fragment
-    assert f"{deadline.day}. " in text
+    assert official_date(deadline) in text
     # On the provider's start page, with the letter and a way to comment.
     start = provider_client.get(reverse("start")).content.decode()
     assert reverse("approvals:request_reply", args=[request.pk]) in start

@@ -60,5 +60,14 @@ def is_valid(orgnr: str) -> bool:
     return stdnum_orgnr.is_valid(orgnr)
 
 
-def format_orgnr(orgnr: str) -> str:
-    return stdnum_orgnr.format(orgnr)
+def validate_orgnr(value: str) -> None:
+    """Django validator for a stored organisation number: exactly what parse_orgnr accepts,
+    already normalised (nine digits, valid check digit)."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        number = parse_orgnr(value)
+    except OrgnrError as exc:
+        raise ValidationError(exc.message, code=exc.check) from None
+    if number != value:
+        raise ValidationError(_("Write the organisation number as nine digits."), code="format")
