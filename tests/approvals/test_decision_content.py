@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from approvals.letters import letter_render
-from approvals.selectors.applications import application_evaluate
 from approvals.rules import REQUIREMENTS
+from approvals.selectors.applications import application_evaluate
 from approvals.selectors.cases import assessments_prefill
 from approvals.services.cases import AssessmentRefused, CaseActionRefused, case_decide
 from tests.approvals.factories import (
