@@ -21,59 +21,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from approvals.demo_lifecycle import _provider_with_user, _staff_rows, demo_assessments
+from approvals.demo import ROSTER_A, _submitted
+from approvals.demo_lifecycle import _provider_with_user, demo_assessments
 from approvals.documents import minimal_pdf
-from approvals.models import Appeal, Approval, Case, CaseRequest, CaseStatus, DocumentKind
-from approvals.services import applications as application_services
+from approvals.models import Appeal, Approval, Case, CaseRequest, CaseStatus
 from approvals.services import cases as case_services
 
 PROVIDER_G = ("955555554", "Demo BHT G AS", "Bodø", "1804", "8006")
 
 
 def _rejected_case(provider, user, handler) -> Case:
-    application = application_services.application_create(provider=provider, actor=user)
-    staff = _staff_rows(provider)[:2]  # only two people: fails § 2-2 første ledd bokstav d and e
-    application_services.application_save_draft(
-        application=application,
-        organisation={
-            "street_address": provider.street_address,
-            "postcode": provider.postcode,
-            "city": provider.city,
-            "contact_person": provider.contact_person,
-            "email": provider.email,
-            "phone": provider.phone,
-        },
-        departments=[
-            {
-                "name": provider.city,
-                "street_address": provider.street_address,
-                "postcode": provider.postcode,
-                "city": provider.city,
-                "municipality_number": provider.municipality_number,
-            }
-        ],
-        staff=staff,
-        actor=user,
+    # Only two people: fails § 2-2 første ledd bokstav d and e.
+    application = _submitted(
+        provider,
+        user,
+        [(name, p, hpr[:-2] + "77" if hpr else "", fte, e, d) for name, p, hpr, fte, e, d in ROSTER_A[:2]],
+        special_case="Vi skal samarbeide med en ergoterapeut og en psykolog fra neste år.",
     )
-    for kind, label in DocumentKind.choices:
-        application_services.document_add(
-            application=application,
-            kind=kind,
-            uploaded=SimpleUploadedFile(
-                f"{kind.replace('_', '-')}.pdf",
-                minimal_pdf(f"{provider.name}: {label}"),
-                content_type="application/pdf",
-            ),
-            actor=user,
-        )
-    application.refresh_from_db()
-    application_services.application_declare(
-        application=application,
-        declaration_accepted=True,
-        special_case_requested=True,
-        special_case_explanation="Vi skal samarbeide med en ergoterapeut og en psykolog fra neste år.",
-    )
-    application = application_services.application_submit(application=application, actor=user)
     case = case_services.case_assign(case=application.case, assignee=handler, actor=handler)
     case_services.case_decide(
         case=case,

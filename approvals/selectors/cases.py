@@ -277,7 +277,7 @@ def appeal_events(*, appeal: Appeal) -> list[CaseEvent]:
 # ---------------------------------------------------------------- case page
 def case_get_for_handler(*, pk: int) -> Case:
     try:
-        return Case.objects.select_related("provider", "assigned_to", "renews").get(pk=pk)
+        return Case.objects.select_related("provider", "assigned_to", "renews", "interim_reply").get(pk=pk)
     except Case.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -291,6 +291,13 @@ def case_applications(*, case: Case) -> list[Application]:
         .prefetch_related("staff", "departments", "documents")
         .order_by("-version")
     )
+
+
+def _interim_reply(case: Case) -> InterimReply | None:
+    try:
+        return case.interim_reply  # joined by case_get_for_handler
+    except InterimReply.DoesNotExist:
+        return None
 
 
 def case_page_data(*, case: Case) -> dict:
@@ -326,7 +333,7 @@ def case_page_data(*, case: Case) -> dict:
         "appeals": appeals,
         "requests": requests,
         "turn": case_turn(case=case, requests=requests, appeals=appeals),
-        "interim_reply": InterimReply.objects.filter(case=case).first(),
+        "interim_reply": _interim_reply(case),
         "days_in_treatment": days_in_treatment(case),
     }
 

@@ -101,12 +101,13 @@ def _notify_provider(*, case: Case, key: str, kind: str, subject: str, body: str
 
 
 def _notify_handler(*, case: Case, key: str, subject: str, body: str, kind: str = "case_handler"):
-    """A notice to the case's assigned handler (none when the case is unassigned)."""
+    """A notice to the case's assigned handler through the outbox (kept even if the handler
+    has no address; none when the case is unassigned)."""
     handler = case.assigned_to
-    if handler is None or not handler.email:
+    if handler is None:
         return None
     return notification_queue(
-        key=key, to=[handler.email], subject=subject, body=body, kind=kind, recipient_user_ids=[handler.pk]
+        key=key, kind=kind, to=[handler.email], subject=subject, body=body, recipient_user_ids=[handler.pk]
     )
 
 
@@ -269,6 +270,7 @@ def case_request_reply(
         _notify_handler(
             case=case,
             key=f"request-reply:{reply.pk}",
+            kind="request_answered",
             subject=_("Case %(number)s: the provider has replied") % {"number": case.case_number},
             body=_("%(provider)s has replied to “%(kind)s” in case %(number)s.")
             % {"provider": case.provider.name, "kind": request.get_kind_display(), "number": case.case_number},
@@ -321,7 +323,8 @@ def case_supplement(*, case: Case, application: Application, actor: AbstractBase
         )
         _notify_handler(
             case=case,
-            key=f"supplement:{application.pk}",
+            key=f"case-supplemented:{application.pk}",
+            kind="case_supplemented",
             subject=_("Case %(number)s: the provider has supplemented") % {"number": case.case_number},
             body=_("%(provider)s has supplemented the application in case %(number)s.")
             % {"provider": case.provider.name, "number": case.case_number},
@@ -801,7 +804,8 @@ def appeal_create(*, decision: Decision, actor: AbstractBaseUser, text: str, fil
         )
         _notify_handler(
             case=case,
-            key=f"appeal:{appeal.pk}:handler",
+            key=f"appeal-received:{appeal.pk}",
+            kind="appeal_received",
             subject=_("Case %(number)s: appeal received") % {"number": case.case_number},
             body=_("%(provider)s has appealed the decision in case %(number)s.")
             % {"provider": case.provider.name, "number": case.case_number},

@@ -11,7 +11,7 @@ from tests.approvals.factories import APPROVABLE_ROSTER, ApplicationFactory, Cas
 
 pytestmark = pytest.mark.django_db
 
-CASE_PAGE_QUERIES = 18
+CASE_PAGE_QUERIES = 19  # + the requests to the provider (issue 11); replies and attachments prefetched
 # the application page, its edit form, documents, submission page
 APPLICATION_PAGE_QUERIES = [9, 8, 4, 15]
 
