@@ -29,6 +29,7 @@ urlpatterns = [
     path("klager/<int:pk>/klagevedtak.pdf", provider_cases.appeal_letter_download, name="appeal_letter_download"),
     # The approval's lifecycle on the provider's side: change notice (endringsmelding), renewal.
     path("endringsmelding/", lifecycle_views.change_notice_create, name="change_notice_create"),
+    path("endringsmelding/regelsjekk/", lifecycle_views.change_notice_rule_panel, name="change_notice_rule_panel"),
     path("endringsmeldinger/<int:pk>/", lifecycle_views.change_notice_detail, name="change_notice_detail"),
     path("godkjenning/<int:approval_pk>/forny/", lifecycle_views.renewal_start, name="renewal_start"),
 ]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from accounts.models import Role, User
+
 from .models import Finding, Inspection, Order, OrderOverdueNotice
 
 
@@ -14,6 +16,11 @@ class InspectionAdmin(admin.ModelAdmin):
     list_filter = ("target", "kind")
     search_fields = ("name", "orgnr")
     inlines = [FindingInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "inspector":  # only inspectors inspect
+            kwargs["queryset"] = User.objects.filter(role=Role.INSPECTOR, is_active=True).order_by("full_name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Order)

@@ -47,7 +47,7 @@ class Inspection(models.Model):
     )
     inspected_on = models.DateField(_("date"))
     summary = models.TextField(_("summary"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("inspection")
@@ -72,7 +72,9 @@ class Finding(models.Model):
         NONCONFORMITY = "nonconformity", _("Non-conformity")
         REMARK = "remark", _("Remark")
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="findings"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     description = models.TextField(_("description"))
@@ -97,7 +99,9 @@ class Order(FSMModelMixin, models.Model):
     """An order (pålegg, aml. § 18-6), always with a deadline (frist). Closed when the
     inspected party documents compliance (e.g. a signed BHT contract and a plan)."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="orders")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.PROTECT, related_name="orders"
+    )
     finding = models.ForeignKey(
         Finding, verbose_name=_("finding"), null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
     )
@@ -110,7 +114,12 @@ class Order(FSMModelMixin, models.Model):
     compliance_documentation = models.TextField(_("documented compliance"), blank=True)
     compliance_documented_at = models.DateTimeField(_("compliance documented"), null=True, blank=True)
     compliance_registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compliance registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -152,10 +161,12 @@ class OrderOverdueNotice(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
 
-    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="overdue_notice")
+    order = models.OneToOneField(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="overdue_notice"
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     recipient = models.EmailField(_("recipient"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
@@ -166,3 +177,6 @@ class OrderOverdueNotice(models.Model):
                 condition=Q(status="pending") | Q(status="sent", sent_at__isnull=False), name="overdue_notice_sent_at"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.order}: {self.get_status_display()}"

@@ -8,3 +8,8 @@ def provider_recipients(*, provider: Provider, extra: tuple[str, ...] = ()) -> l
     emails = [provider.email, *extra]
     emails += provider.users.filter(is_active=True).values_list("email", flat=True)
     return sorted({e.lower() for e in emails if e})
+
+
+def provider_id_for_orgnr(*, orgnr: str) -> int | None:
+    """The id of the provider with this organisation number, or None."""
+    return Provider.objects.filter(orgnr=orgnr).values_list("pk", flat=True).first()
