@@ -753,7 +753,12 @@ class Appeal(FSMModelMixin, models.Model):
     handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
     outcome_reason = models.TextField(_("reason"), blank=True)
     new_decision = models.OneToOneField(
-        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="reverses_appeal"
+        Decision,
+        verbose_name=_("new decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reverses_appeal",
     )
     # The appeal body (Direktoratet for arbeidstilsynet).
     directorate_decided_on = models.DateField(_("decided by the directorate"), null=True, blank=True)
@@ -762,7 +767,12 @@ class Appeal(FSMModelMixin, models.Model):
         _("the directorate's letter"), upload_to=appeal_letter_upload_to, blank=True, max_length=255
     )
     directorate_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -840,21 +850,28 @@ class CaseRequest(FSMModelMixin, models.Model):
         ANSWERED = "answered", _("Answered by the provider")
         CLOSED = "closed", _("Closed")
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="requests")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="requests")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     text = models.TextField(_("what is asked, or why"))
     intended = models.TextField(_("what is intended"), blank=True)
     deadline = models.DateField(_("deadline for the provider"))
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+"
+    )
     sent_at = models.DateTimeField(_("sent"))
     status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, protected=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # The notice letter (PDF) for an advance notice of revocation; made by a task.
     letter = models.FileField(_("letter"), upload_to=case_document_upload_to, blank=True, max_length=255)
-    letter_pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    letter_pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
     notification = models.OneToOneField(
-        "notifications.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "notifications.Notification",
+        verbose_name=_("notice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -895,9 +912,13 @@ class CaseRequest(FSMModelMixin, models.Model):
 class CaseRequestReply(models.Model):
     """The provider's reply to a request (svar), with attachments (CaseDocument)."""
 
-    request = models.ForeignKey(CaseRequest, on_delete=models.PROTECT, related_name="replies")
+    request = models.ForeignKey(
+        CaseRequest, verbose_name=_("request to the provider"), on_delete=models.PROTECT, related_name="replies"
+    )
     text = models.TextField(_("reply"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("submitted"))
     history = HistoricalRecords()
 
@@ -911,17 +932,26 @@ class CaseDocument(models.Model):
     """A PDF the provider sent with an appeal or a reply (checked like every upload: a real,
     harmless PDF ≤ 20 MB, approvals.documents.pdf_check), stored under a random name."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
-    appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="documents")
+    appeal = models.ForeignKey(
+        Appeal, verbose_name=_("appeal"), null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
     reply = models.ForeignKey(
-        CaseRequestReply, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+        CaseRequestReply,
+        verbose_name=_("reply"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
     )
     file = models.FileField(_("file"), upload_to=case_document_upload_to, max_length=255)
     original_name = models.CharField(_("original file name"), max_length=255)
     size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("case document")
@@ -941,12 +971,17 @@ class InterimReply(models.Model):
     """The interim reply (foreløpig svar, forvaltningsloven § 11a) sent once per case when it
     is not decided within a month: why it takes time and when a decision can be expected."""
 
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="interim_reply")
+    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="interim_reply")
     sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
     reason = models.TextField(_("why it takes time"))
     expected_by = models.DateField(_("decision expected by"))
     notification = models.OneToOneField(
-        "notifications.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "notifications.Notification",
+        verbose_name=_("notice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -1223,18 +1258,30 @@ class DispensationCase(FSMModelMixin, models.Model):
     valid_from = models.DateField(_("from"), null=True, blank=True)
     valid_until = models.DateField(_("until"), null=True, blank=True)
     grounds = models.TextField(_("grounds for the application"))
-    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("applied by"), on_delete=models.PROTECT, related_name="+"
+    )
     applied_at = models.DateTimeField(_("applied"))
     status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED, protected=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     reasons = models.TextField(_("reasons for the decision"), blank=True)
     letter = models.FileField(_("decision letter"), upload_to="dispensation-letters/", blank=True, max_length=255)
-    letter_pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    letter_pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
     notification = models.OneToOneField(
-        "notifications.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "notifications.Notification",
+        verbose_name=_("notice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     history = HistoricalRecords()
 
