@@ -927,6 +927,9 @@ class CaseRequestReply(models.Model):
         verbose_name_plural = _("replies from the provider")
         ordering = ["submitted_at", "id"]
 
+    def __str__(self):
+        return f"{self.request}: {self.submitted_at:%d.%m.%Y}"
+
 
 class CaseDocument(models.Model):
     """A PDF the provider sent with an appeal or a reply (checked like every upload: a real,
