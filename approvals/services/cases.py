@@ -46,6 +46,7 @@ from approvals.rules import REQUIREMENTS_BY_ID
 from approvals.selectors import lifecycle as lifecycle_selectors
 from approvals.selectors.applications import application_evaluate
 from approvals.selectors.cases import assessments_prefill
+from approvals.services.client_notices import approval_clients_notify
 from approvals.services.events import case_event_record
 from core.official import in_official_language, official_date
 from notifications.attachments import Attachment
@@ -697,6 +698,7 @@ def case_revoke(*, case: Case, actor: AbstractBaseUser, assessments: list[dict],
             approval.revoke()
             approval.ended_at = now
             approval.save(update_fields=["status", "ended_at"])
+            approval_clients_notify(approval=approval)
         _close_requests(case)
         decision = Decision.objects.create(
             case=case,
