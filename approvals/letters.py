@@ -124,10 +124,15 @@ def _render(source: str) -> RenderedLetter:
     return RenderedLetter(pdf=pdf, pages=len(document.pages))
 
 
-def letter_render(*, decision: Decision) -> RenderedLetter:
-    """Render the decision letter; returns the PDF bytes and the page count."""
-    source = letter_html(decision=decision)
+def pdf_render(source: str) -> RenderedLetter:
+    """Render a letter's HTML (fonts from FONT_DIR only) as a tagged PDF; other apps' letters
+    (inspection reports, orders) use this too."""
     with _young_garbage_collected_after():
         # In a function of its own, so that the document is unreferenced (garbage) when the
         # young generation is collected.
         return _render(source)
+
+
+def letter_render(*, decision: Decision) -> RenderedLetter:
+    """Render the decision letter; returns the PDF bytes and the page count."""
+    return pdf_render(letter_html(decision=decision))

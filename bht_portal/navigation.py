@@ -14,6 +14,7 @@ ROLE_ITEMS = {
         ("start", _("Start")),
         ("approvals:application_list", _("Applications")),
         ("approvals:change_notice_create", _("Change notice")),
+        ("inspections:party_list", _("Inspections")),
     ],
     Role.CASE_HANDLER: [
         ("start", _("Start")),
@@ -23,11 +24,13 @@ ROLE_ITEMS = {
     ],
     Role.INSPECTOR: [
         ("start", _("Start")),
+        ("inspections:inspection_start", _("Start an inspection")),
         ("inspections:inspection_list", _("Inspections")),
         ("inspections:order_list", _("Orders")),
     ],
     Role.ENTERPRISE: [
         ("start", _("Start")),
+        ("inspections:party_list", _("Inspections")),
     ],
     Role.ADMIN: [
         ("start", _("Start")),

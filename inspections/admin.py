@@ -1,26 +1,71 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Finding, Inspection, Order, OrderOverdueNotice
+from .models import (
+    ChecklistPoint,
+    ChecklistVersion,
+    Finding,
+    Inspection,
+    InspectionEvent,
+    Order,
+    OrderOverdueNotice,
+    Reaction,
+)
 
 
 class FindingInline(admin.TabularInline):
     model = Finding
     extra = 0
+    fields = ("kind", "legal_basis", "description", "intended_order")
+
+
+class EventInline(admin.TabularInline):
+    model = InspectionEvent
+    extra = 0
+    readonly_fields = ("created_at", "kind", "actor", "message")
+    fields = readonly_fields
+    can_delete = False
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
-    list_display = ("name", "orgnr", "target", "kind", "inspected_on", "inspector")
-    list_filter = ("target", "kind")
+class InspectionAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "orgnr", "target", "kind", "inspected_on", "inspector", "status")
+    list_filter = ("target", "kind", "status")
     search_fields = ("name", "orgnr")
-    inlines = [FindingInline]
+    readonly_fields = ("status",)
+    inlines = [FindingInline, EventInline]
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(SimpleHistoryAdmin):
     list_display = ("inspection", "deadline", "status", "overdue_at", "compliance_documented_at")
     list_filter = ("status",)
     readonly_fields = ("status", "overdue_at", "compliance_documented_at")
+
+
+@admin.register(Reaction)
+class ReactionAdmin(SimpleHistoryAdmin):
+    list_display = ("inspection", "kind", "amount", "period", "runs_from", "stopped_on")
+    list_filter = ("kind",)
+
+
+class PointInline(admin.TabularInline):
+    model = ChecklistPoint
+    extra = 0
+    readonly_fields = ("number", "position", "text_nb", "legal_reference", "per_person")
+    fields = readonly_fields
+    can_delete = False
+
+
+@admin.register(ChecklistVersion)
+class ChecklistVersionAdmin(admin.ModelAdmin):
+    """Read-only: checklists are data files, loaded with `manage.py load_checklists`."""
+
+    list_display = ("code", "version", "target", "valid_from", "loaded_at")
+    inlines = [PointInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(OrderOverdueNotice)

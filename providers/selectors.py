@@ -8,3 +8,16 @@ def provider_recipients(*, provider: Provider, extra: tuple[str, ...] = ()) -> l
     emails = [provider.email, *extra]
     emails += provider.users.filter(is_active=True).values_list("email", flat=True)
     return sorted({e.lower() for e in emails if e})
+
+
+def provider_search(*, q: str, limit: int = 10) -> list[Provider]:
+    """Providers by organisation number (exact) or name (contains)."""
+    q = (q or "").strip()
+    digits = q.replace(" ", "")
+    if digits.isdigit() and len(digits) == 9:
+        return list(Provider.objects.filter(orgnr=digits))
+    return list(Provider.objects.filter(name__icontains=q).order_by("name")[:limit]) if q else []
+
+
+def provider_get(*, pk: int) -> Provider | None:
+    return Provider.objects.filter(pk=pk).first()

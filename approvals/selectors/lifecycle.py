@@ -179,3 +179,20 @@ def followup_tasks(*, status: str = "open", q: str = "") -> QuerySet[FollowUpTas
             Q(case__case_number__icontains=q) | Q(case__provider__name__icontains=q) | Q(case__provider__orgnr=q)
         )
     return qs.order_by("-created_at", "-id")
+
+
+# ---------------------------------------------------------------- for inspections
+OPEN_CASE_STATUSES = ("submitted", "in_review", "awaiting_information", "revocation_notified")
+
+
+def provider_for_inspection(*, provider_id: int) -> dict:
+    """What an inspector sees beside a BHT before starting an inspection: the valid
+    approval, its current staff roster and the provider's open cases."""
+    approval = provider_valid_approval(provider_id=provider_id)
+    return {
+        "approval": approval,
+        "roster": approval_current_roster(approval) if approval else [],
+        "open_cases": list(
+            Case.objects.filter(provider_id=provider_id, status__in=OPEN_CASE_STATUSES).order_by("-received_at")[:10]
+        ),
+    }

@@ -29,6 +29,8 @@ DEMO_USERS = [
     ("bht-a@demo.no", "Anne BHT A", Role.PROVIDER, "988077917", ""),
     ("bht-b@demo.no", "Bjørn BHT B", Role.PROVIDER, "974760673", ""),
     ("virksomhet@demo.no", "Vera Virksomhet", Role.ENTERPRISE, None, "923609016"),
+    ("inspektor2@demo.no", "Ingrid Inspektør", Role.INSPECTOR, None, ""),
+    ("kodeverkstedet@demo.no", "Kari Kode", Role.ENTERPRISE, None, "916525567"),
 ]
 
 
@@ -71,8 +73,8 @@ class Command(BaseCommand):
             seed_accounts()
             enterprises_demo.seed(stdout=self.stdout)
             approvals_demo.seed(stdout=self.stdout)
-            inspections_demo.seed(stdout=self.stdout)
             made = lifecycle_demo.seed(stdout=self.stdout)
+            inspections_demo.seed(stdout=self.stdout)  # after the lifecycle: inspects an approved BHT
             # Run the daily jobs once, as beat would (only on the first seeding, so a second
             # seed_demo adds no job runs; after that, beat or the jobs page runs them).
             if made or not JobRun.objects.exists():
