@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.template.loader import render_to_string
-from django.utils import translation
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from approvals.models import Decision, DecisionOutcome
 from approvals.selectors.cases import staff_fte_table
+from core.official import in_official_language
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 PDF_VARIANT = "pdf/ua-1"
@@ -82,7 +82,7 @@ def letter_context(*, decision: Decision) -> dict:
 
 
 def letter_html(*, decision: Decision) -> str:
-    with translation.override("nb"):
+    with in_official_language():
         return render_to_string("approvals/letters/decision.html", letter_context(decision=decision))
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from approvals.models import CaseEvent, DecisionLetter, OutboxStatus
 from approvals.services import lifecycle
-from approvals.services.events import in_official_language
+from core.official import in_official_language
 from core.services import JOB_TASK_OPTIONS, job_task_run
 from providers.selectors import provider_recipients
 

@@ -12,7 +12,13 @@ BEAT_SCHEDULE: dict = {
         "task": "approvals.tasks.decision_letters_sweep",
         "schedule": crontab(minute="*/10"),
     },
-    # Lifecycle (lifecycle/tasks.py). Daily; `expires` drops a run that waited in the queue
+    "notifications-sweep": {
+        # E-mails whose task was lost (broker down when queued) or whose send failed (back-off passed).
+        "task": "notifications.tasks.notifications_sweep",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
+    # Lifecycle (approvals/services/lifecycle.py). Daily; `expires` drops a run that waited in the queue
     # past the next one (the next run catches up, as every job works from the current state).
     "lifecycle-approvals-expire": {
         # Just after midnight: an approval whose last day was yesterday leaves the register.

@@ -20,13 +20,16 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.models import Role
 from accounts.selectors import enterprise_users
 from approvals.services.lifecycle import followup_task_create_from_inspection
+from core.official import in_official_language, official_date
+from notifications.attachments import Attachment
+from notifications.services import notification_queue
 from providers.selectors import provider_recipients
 
 from . import attachments, letters, rules
@@ -65,8 +68,6 @@ def _notify(
     *, key: str, to: list[str], subject: str, body: str, kind: str, attachments_=(), org: str = "", user_ids=()
 ):
     """Queue a message in the one notifications outbox (exactly once per key)."""
-    from notifications.services import Attachment, notification_queue
-
     return notification_queue(
         key=key,
         to=[e for e in to if e],
@@ -95,7 +96,7 @@ def _party_recipients(inspection: Inspection) -> tuple[list[str], list[int]]:
 
 
 def _portal_url(path: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + path if getattr(settings, "PORTAL_BASE_URL", "") else path
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
 def _letter_to_party(*, inspection: Inspection, key: str, subject: str, pdf_name: str, stored: str, text: str) -> None:
@@ -125,7 +126,7 @@ def _event(inspection: Inspection, kind: str, *, actor=None, message: str = "", 
 
 
 def _date(d: datetime.date) -> str:
-    return formats.date_format(d, "SHORT_DATE_FORMAT")
+    return official_date(d)
 
 
 def _lock(inspection: Inspection) -> Inspection:
@@ -231,7 +232,7 @@ def inspection_start(
             checklist=checklist,
         )
         inspection.team.set(members.values())
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             _event(
                 inspection,
                 InspectionEvent.Kind.STARTED,
@@ -297,7 +298,7 @@ def checklist_answers_save(*, inspection: Inspection, actor, answers: list[dict]
                 finding.delete()
                 counts["findings_removed"] += 1
         if counts["saved"]:
-            with translation.override(settings.LANGUAGE_CODE):
+            with in_official_language():
                 _event(
                     inspection,
                     InspectionEvent.Kind.CHECKLIST,
@@ -407,7 +408,7 @@ def report_send(*, inspection: Inspection, actor, comment_deadline: datetime.dat
         report.save()
         inspection.send_report()
         inspection.save()
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             _event(
                 inspection,
                 InspectionEvent.Kind.REPORT_SENT,
@@ -444,7 +445,7 @@ def comment_submit(*, inspection: Inspection, actor, text: str, files=()) -> Par
         if can_proceed(inspection.receive_comments):
             inspection.receive_comments()
             inspection.save()
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             _event(inspection, InspectionEvent.Kind.COMMENTED, actor=actor, message=comment.text[:300])
             _notify(
                 key=f"inspection-comment:{comment.pk}",
@@ -490,7 +491,7 @@ def order_issue(
         order.letter.save(order.download_name, ContentFile(rendered.pdf), save=False)
         order.letter_pages = rendered.pages
         order.save(update_fields=["letter", "letter_pages"])
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             _event(
                 inspection,
                 InspectionEvent.Kind.ORDER,
@@ -528,7 +529,7 @@ def order_deadline_extend(*, order: Order, actor, new_deadline: datetime.date, r
         )
         order.extend(deadline=new_deadline)
         order.save()
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             _event(
                 order.inspection,
                 InspectionEvent.Kind.ORDER_EXTENDED,
@@ -568,7 +569,7 @@ def order_compliance_upload(*, order: Order, actor, files, note: str = "") -> li
             for f in files
         ]
         names = ", ".join(d.original_name for d in documents)
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             _event(
                 order.inspection,
                 InspectionEvent.Kind.COMPLIANCE_UPLOADED,
@@ -605,7 +606,7 @@ def order_compliance_document(*, order: Order, actor, documentation: str) -> Ord
             fine.stopped_on = max(today, fine.runs_from)
             fine.save(update_fields=["stopped_on"])
             stopped += 1
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             _event(
                 order.inspection,
                 InspectionEvent.Kind.COMPLIANCE,
@@ -623,7 +624,7 @@ def order_close(*, order: Order, actor) -> Order:
             raise InspectionActionRefused(_("Only an order whose compliance is documented can be closed."))
         order.close()
         order.save()
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             _event(
                 order.inspection,
                 InspectionEvent.Kind.ORDER_CLOSED,
@@ -655,7 +656,7 @@ def orders_overdue_mark(*, today: datetime.date | None = None) -> dict:
             order.mark_overdue()
             order.save()
             counts["overdue"] += 1
-            with translation.override(settings.LANGUAGE_CODE):
+            with in_official_language():
                 _event(
                     order.inspection,
                     InspectionEvent.Kind.ORDER_OVERDUE,
@@ -731,7 +732,7 @@ def reaction_record(
             reaction.letter.save(reaction.download_name, ContentFile(rendered.pdf), save=False)
             reaction.letter_pages = rendered.pages
             reaction.save(update_fields=["letter", "letter_pages"])
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             _event(
                 inspection,
                 InspectionEvent.Kind.REACTION,
@@ -764,7 +765,7 @@ def followup_open(*, inspection: Inspection, actor) -> int:
         findings = [f for f in inspection.findings.order_by("id") if f.kind == Finding.Kind.NONCONFORMITY]
         if not findings:
             raise InspectionActionRefused(_("There are no non-conformities to report."))
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             task = followup_task_create_from_inspection(
                 approval_id=inspection.approval_id,
                 actor=actor,
@@ -801,6 +802,6 @@ def inspection_close(*, inspection: Inspection, actor) -> Inspection:
             raise InspectionActionRefused(_("The inspection is already closed."))
         inspection.close()
         inspection.save()
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             _event(inspection, InspectionEvent.Kind.CLOSED, actor=actor)
         return inspection

@@ -38,6 +38,7 @@ from approvals.selectors.applications import REQUIRED_DOCUMENT_KINDS, applicatio
 from approvals.services.cases import case_supplement
 from approvals.services.events import case_event_record
 from approvals.services.numbering import case_number_allocate
+from core.official import in_official_language
 from providers.models import DEPARTMENT_FIELDS, ORGANISATION_FIELDS, Provider
 
 logger = logging.getLogger(__name__)
@@ -292,7 +293,7 @@ def application_submit(*, application: Application, actor: AbstractBaseUser) -> 
         if supplement:
             case_supplement(case=case, application=application, actor=actor)
         else:
-            with translation.override(settings.LANGUAGE_CODE):  # the case record is in Norwegian
+            with in_official_language():  # the case record is in Norwegian
                 submitted_message = _("Application submitted by %(name)s.") % {"name": actor.get_full_name()}
             case_event_record(
                 case=case,

@@ -37,7 +37,8 @@ from approvals.models import (
 )
 from approvals.selectors.applications import application_evaluate
 from approvals.selectors.cases import REQUIREMENTS_BY_ID
-from approvals.services.events import case_event_record, in_official_language
+from approvals.services.events import case_event_record
+from core.official import in_official_language
 from providers.selectors import provider_recipients
 
 logger = logging.getLogger(__name__)

@@ -30,7 +30,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -53,6 +53,7 @@ from approvals.models import (
 )
 from approvals.selectors import lifecycle as selectors
 from approvals.services.events import case_event_record
+from core.official import in_official_language
 from providers import services as provider_services
 from providers.models import DEPARTMENT_FIELDS
 from providers.selectors import provider_recipients
@@ -126,7 +127,7 @@ def _reminder_deliver(row: RenewalReminder, *, today: datetime.date) -> str:
     provider = approval.provider
     recipients = provider_recipients(provider=provider)
     days_left = (approval.valid_until - today).days
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_official_language():
         ProviderNotice.objects.create(
             provider=provider,
             approval=approval,
@@ -228,7 +229,7 @@ def approvals_expire(*, today: datetime.date | None = None) -> dict:
             RenewalReminder.objects.filter(approval=approval, status=ReminderStatus.PENDING).update(
                 status=ReminderStatus.SKIPPED
             )
-            with translation.override(settings.LANGUAGE_CODE):
+            with in_official_language():
                 reason = _(
                     "The approval period ended on %(date)s and no new approval was granted; the provider "
                     "is no longer in the register of approved BHT providers."
@@ -320,7 +321,7 @@ def application_renewal_start(*, approval: Approval, actor: User) -> Application
                     uploaded_by=doc.uploaded_by,
                     carried_over=True,
                 )
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             case_event_record(
                 case=approval.case,
                 kind=CaseEvent.Kind.OTHER,
@@ -450,7 +451,7 @@ def change_notice_submit(
             failed_rules=newly_failed,
             outcome=outcome,
         )
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             parts = []
             if "contact" in changes:
                 parts.append(_("contact details"))
@@ -499,7 +500,7 @@ def followup_task_close(*, task: FollowUpTask, actor: User, resolution: str) -> 
         task.done_by = actor
         task.resolution = resolution
         task.save(update_fields=["status", "done_at", "done_by", "resolution"])
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             case_event_record(
                 case=task.case,
                 kind=CaseEvent.Kind.OTHER,
@@ -522,7 +523,7 @@ def followup_task_create_from_inspection(
         task = FollowUpTask.objects.create(
             case=approval.case, approval=approval, title=title[:200], failed_rules=findings
         )
-        with translation.override(settings.LANGUAGE_CODE):
+        with in_official_language():
             case_event_record(
                 case=approval.case,
                 kind=CaseEvent.Kind.FOLLOWUP_CREATED,
