@@ -196,3 +196,14 @@ def provider_for_inspection(*, provider_id: int) -> dict:
             Case.objects.filter(provider_id=provider_id, status__in=OPEN_CASE_STATUSES).order_by("-received_at")[:10]
         ),
     }
+
+
+def followup_revocation_reason(*, case: Case, pk) -> str:
+    """The text of an open follow-up task of the case (a change notice or an inspection's
+    concern report), to start a notice of revocation from; "" when there is none."""
+    if not str(pk or "").isdigit():
+        return ""
+    task = FollowUpTask.objects.filter(case=case, pk=int(pk), status=FollowUpTask.Status.OPEN).first()
+    if task is None:
+        return ""
+    return " ".join([task.title + ":", *(r.get("message_nb", "") for r in task.failed_rules)])

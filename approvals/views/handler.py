@@ -26,6 +26,7 @@ from approvals.forms.handler import (
 )
 from approvals.models import Appeal, CaseStatus
 from approvals.selectors import cases as selectors
+from approvals.selectors import lifecycle as lifecycle_selectors
 from approvals.services import cases as services
 from approvals.services.cases import CaseActionRefused
 
@@ -71,7 +72,11 @@ def case_detail(request, pk: int):
         "assign_form": AssignForm(user=request.user),
         "info_form": InformationRequestForm(),
         "note_form": NoteForm(),
-        "revocation_form": RevocationNoticeForm(),
+        "revocation_form": RevocationNoticeForm(
+            initial={
+                "reason": lifecycle_selectors.followup_revocation_reason(case=case, pk=request.GET.get("followup"))
+            }
+        ),
         "drop_form": RevocationDropForm(),
         "appeal_form": AppealDecideForm(),
         **data,
