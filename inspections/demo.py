@@ -60,6 +60,13 @@ def _shift(inspection: Inspection, *, days: int) -> None:
         )
 
 
+def _name(register_name: str) -> str:
+    """DEMO BYGG OG ANLEGG AS -> Demo Bygg og Anlegg AS (register names are upper case)."""
+    small = {"og", "på", "i"}
+    words = [w.lower() if w.lower() in small else w.capitalize() for w in register_name.split()]
+    return " ".join("AS" if w == "As" else w for w in words)
+
+
 def _start_enterprise(inspector, orgnr: str, *, kind="announced", team=(), topics="BHT-tilknytning"):
     enterprise = enterprise_get_by_orgnr(orgnr=orgnr)
     if enterprise is None:
@@ -68,7 +75,7 @@ def _start_enterprise(inspector, orgnr: str, *, kind="announced", team=(), topic
         actor=inspector,
         target="enterprise",
         orgnr=orgnr,
-        name=enterprise.name.title().replace(" As", " AS"),
+        name=_name(enterprise.name),
         address=f"{enterprise.address}, {enterprise.postcode} {enterprise.city}".strip(", "),
         kind=kind,
         inspected_on=timezone.localdate(),

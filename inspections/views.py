@@ -39,6 +39,17 @@ def _refused(request, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
 
 
+def _post_step(request, run, success: str, *to):
+    """Run one POST step: a refusal is shown as a message, success too; then back to `to`."""
+    try:
+        run()
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, success)
+    return redirect(*to)
+
+
 def _field_error(form, field: str, exc: ValidationError) -> None:
     for message in exc.messages:
         form.add_error(field, message)
@@ -399,28 +410,26 @@ def reaction_create(request, pk: int):
 @require_POST
 def followup_open(request, pk: int):
     inspection = selectors.inspection_get(pk=pk)
-    try:
-        services.followup_open(inspection=inspection, actor=request.user)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(
-            request, _("The findings are reported to the approval unit as a follow-up on the approval case.")
-        )
-    return redirect("inspections:inspection_detail", pk=inspection.pk)
+    return _post_step(
+        request,
+        lambda: services.followup_open(inspection=inspection, actor=request.user),
+        _("The findings are reported to the approval unit as a follow-up on the approval case."),
+        "inspections:inspection_detail",
+        inspection.pk,
+    )
 
 
 @access(*INSPECTORS)
 @require_POST
 def inspection_close(request, pk: int):
     inspection = selectors.inspection_get(pk=pk)
-    try:
-        services.inspection_close(inspection=inspection, actor=request.user)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The inspection is closed."))
-    return redirect("inspections:inspection_detail", pk=inspection.pk)
+    return _post_step(
+        request,
+        lambda: services.inspection_close(inspection=inspection, actor=request.user),
+        _("The inspection is closed."),
+        "inspections:inspection_detail",
+        inspection.pk,
+    )
 
 
 # ---------------------------------------------------------------- inspector: orders
@@ -478,13 +487,13 @@ def order_extend(request, pk: int):
 @require_POST
 def order_close(request, pk: int):
     order = selectors.order_get(pk=pk)
-    try:
-        services.order_close(order=order, actor=request.user)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The order is closed."))
-    return redirect("inspections:order_detail", pk=order.pk)
+    return _post_step(
+        request,
+        lambda: services.order_close(order=order, actor=request.user),
+        _("The order is closed."),
+        "inspections:order_detail",
+        order.pk,
+    )
 
 
 # ---------------------------------------------------------------- downloads (both sides)

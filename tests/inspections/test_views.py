@@ -130,7 +130,10 @@ def test_checklist_page_saves_answers_and_makes_findings(inspector):
     assert response.status_code == 302
     assert inspection.findings.get().answer.note == "Ingen BHT."
     response = _client(inspector).post(reverse("inspections:checklist", args=[inspection.pk]), {"result_0": "bogus"})
-    assert response.status_code == 200 and "Velg oppfylt, ikke oppfylt eller ikke kontrollert." in response.content.decode()
+    assert (
+        response.status_code == 200
+        and "Velg oppfylt, ikke oppfylt eller ikke kontrollert." in response.content.decode()
+    )
 
 
 # ---------------------------------------------------------------- pinned query counts
