@@ -144,6 +144,11 @@ class ExtensionForm(forms.Form):
     reason = forms.CharField(label=_("Reason (the party's request)"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ExtensionRequestForm(forms.Form):
+    wished_deadline = forms.DateField(label=_("The deadline you ask for"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("Why you need more time"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ComplianceForm(forms.Form):
     documentation = forms.CharField(
         label=_("Documentation of compliance"),

@@ -199,6 +199,7 @@ class InspectionEvent(models.Model):
         REPORT_SENT = "report_sent", _("Report with advance notice sent")
         COMMENTED = "commented", _("Comments received")
         ORDER = "order", _("Order issued")
+        EXTENSION_REQUESTED = "extension_requested", _("Extension of the deadline requested")
         ORDER_EXTENDED = "order_extended", _("Order deadline extended")
         ORDER_OVERDUE = "order_overdue", _("Order overdue")
         COMPLIANCE_UPLOADED = "compliance_uploaded", _("Proof of compliance received")

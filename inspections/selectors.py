@@ -208,6 +208,11 @@ def order_page(*, order: Order, today: datetime.date | None = None) -> dict:
         "documents": list(order.documents.select_related("uploaded_by").order_by("uploaded_at")),
         "extensions": list(order.extensions.select_related("decided_by").order_by("decided_at")),
         "fines": with_accrual(list(order.reactions.order_by("decided_at")), today=today),
+        "requests": list(
+            order.inspection.events.filter(kind="extension_requested", data__order=order.pk)
+            .select_related("actor")
+            .order_by("-created_at")
+        ),
     }
 
 

@@ -552,6 +552,38 @@ def order_deadline_extend(*, order: Order, actor, new_deadline: datetime.date, r
         return order
 
 
+def order_extension_request(*, order: Order, actor, wished_deadline: datetime.date, reason: str) -> InspectionEvent:
+    """The inspected party asks for more time, with its reason; the inspector decides."""
+    if not reason.strip():
+        raise InspectionActionRefused(_("Give the reason for the extension."))
+    if wished_deadline <= order.deadline:
+        raise InspectionActionRefused(_("The new deadline must be later than the current one and than today."))
+    with transaction.atomic():
+        order = _lock_order(order)
+        if order.status not in (OrderStatus.OPEN, OrderStatus.OVERDUE):
+            raise InspectionActionRefused(_("The order is no longer open."))
+        with in_official_language():
+            event = _event(
+                order.inspection,
+                InspectionEvent.Kind.EXTENSION_REQUESTED,
+                actor=actor,
+                message=_("Asks for the deadline %(date)s: %(reason)s")
+                % {"date": _date(wished_deadline), "reason": reason.strip()},
+                order=order.pk,
+                wished_deadline=wished_deadline.isoformat(),
+                reason=reason.strip(),
+            )
+            _notify(
+                key=f"inspection-extension-request:{event.pk}",
+                to=[order.inspection.inspector.email],
+                subject=_("Request for a later deadline: %(name)s") % {"name": order.inspection.name},
+                body=event.message,
+                kind="inspection_extension_request",
+                user_ids=[order.inspection.inspector_id],
+            )
+        return event
+
+
 def order_compliance_upload(*, order: Order, actor, files, note: str = "") -> list[InspectionDocument]:
     """The inspected party sends proof of compliance (e.g. the signed BHT contract and the plan)."""
     if not files:

@@ -459,11 +459,12 @@ def order_detail(request, pk: int):
         else:
             messages.success(request, _("Compliance is documented; any coercive fine has stopped."))
             return redirect("inspections:order_detail", pk=order.pk)
-    return render(
-        request,
-        "inspections/order_detail.html",
-        {**selectors.order_page(order=order), "form": form, "extension_form": forms.ExtensionForm()},
+    data = selectors.order_page(order=order)
+    latest = data["requests"][0].data if data["requests"] else {}
+    extension_form = forms.ExtensionForm(
+        initial={"new_deadline": latest.get("wished_deadline"), "reason": latest.get("reason", "")}
     )
+    return render(request, "inspections/order_detail.html", {**data, "form": form, "extension_form": extension_form})
 
 
 @access(*INSPECTORS)
@@ -551,8 +552,18 @@ def party_detail(request, pk: int):
 @access(*PARTIES)
 def party_compliance_upload(request, pk: int):
     order = selectors.party_order_get(user=request.user, pk=pk)
-    form = forms.ComplianceUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    is_request = request.method == "POST" and "wished_deadline" in request.POST
+    form = forms.ComplianceUploadForm(None if is_request else request.POST or None, request.FILES or None)
+    extension = forms.ExtensionRequestForm(request.POST if is_request else None)
+    if is_request and extension.is_valid():
+        try:
+            services.order_extension_request(order=order, actor=request.user, **extension.cleaned_data)
+        except ValidationError as exc:
+            _field_error(extension, None, exc)
+        else:
+            messages.success(request, _("Your request for a later deadline is sent to the inspector."))
+            return redirect("inspections:party_detail", pk=order.inspection_id)
+    if request.method == "POST" and not is_request and form.is_valid():
         try:
             services.order_compliance_upload(
                 order=order, actor=request.user, files=form.cleaned_data["files"], note=form.cleaned_data["note"]
@@ -562,4 +573,4 @@ def party_compliance_upload(request, pk: int):
         else:
             messages.success(request, _("The documents are sent to the inspector."))
             return redirect("inspections:party_detail", pk=order.inspection_id)
-    return render(request, "inspections/party_upload.html", {"order": order, "form": form})
+    return render(request, "inspections/party_upload.html", {"order": order, "form": form, "extension": extension})

@@ -247,3 +247,19 @@ def test_inspection_page_has_a_pinned_query_count_whatever_its_size(
 
 
 INSPECTION_PAGE_QUERIES = 16
+
+
+def test_party_asks_for_a_later_deadline_and_the_inspector_sees_it_prefilled(inspector, enterprise_user):
+    _inspection, order = ordered(inspector, deadline_days=10)
+    wished = TODAY + datetime.timedelta(days=40)
+    url = reverse("inspections:party_compliance_upload", args=[order.pk])
+    response = _client(enterprise_user).post(url, {"wished_deadline": wished.isoformat(), "reason": ""})
+    assert response.status_code == 200 and response.context["extension"].errors["reason"]
+    response = _client(enterprise_user).post(
+        url, {"wished_deadline": wished.isoformat(), "reason": "BHT-en kan først i mars."}
+    )
+    assert response.status_code == 302
+    page = _client(inspector).get(reverse("inspections:order_detail", args=[order.pk]))
+    assert "BHT-en kan først i mars." in page.content.decode()
+    form = page.context["extension_form"]
+    assert form.initial["new_deadline"] == wished.isoformat() and form.initial["reason"] == "BHT-en kan først i mars."
