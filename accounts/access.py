@@ -13,11 +13,8 @@ from collections.abc import Iterable
 
 from rest_framework.permissions import BasePermission
 
-from .models import Role
-
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
-STAFF_ROLES = (Role.CASE_HANDLER, Role.INSPECTOR, Role.ADMIN)
 
 
 def access(*rules: str):

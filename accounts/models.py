@@ -17,6 +17,11 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+# Who handles approval cases: case handlers, and administrators standing in for them. The one
+# answer to "is this a case handler?" (views, selectors, services, the assignee choice).
+CASE_HANDLER_ROLES = (Role.CASE_HANDLER, Role.ADMIN)
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -89,19 +94,3 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.get_full_name()
-
-    @property
-    def is_case_handler(self) -> bool:
-        return self.role == Role.CASE_HANDLER
-
-    @property
-    def is_inspector(self) -> bool:
-        return self.role == Role.INSPECTOR
-
-    @property
-    def is_provider_user(self) -> bool:
-        return self.role == Role.PROVIDER
-
-    @property
-    def is_enterprise_user(self) -> bool:
-        return self.role == Role.ENTERPRISE

@@ -195,17 +195,7 @@ class RuleCheckView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         rule_input = rules.RuleInput(
-            staff=[
-                rules.StaffInput(
-                    name=s["name"],
-                    fte=s["fte"],
-                    employment=s["employment"],
-                    training_completed=s["training_completed"],
-                    hpr_number=s.get("hpr_number") or None,
-                    disciplines=dict(s.get("disciplines") or {}),
-                )
-                for s in data["staff"]
-            ],
+            staff=[rules.staff_entry(s) for s in data["staff"]],
             documents=dict(data.get("documents") or {}),
         )
         return Response(evaluation_response(rules.evaluate(rule_input)))

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
+from approvals import rules
 from approvals.documents import minimal_pdf
 from approvals.models import Application, DocumentKind
 from approvals.services import applications as services
@@ -83,31 +84,25 @@ DEPARTMENTS = {
 }
 
 
-def _staff_rows(roster) -> list[dict]:
-    rows = []
-    for name, profession, hpr, fte, employment, disciplines in roster:
-        row = {
-            "name": name,
-            "profession": profession,
-            "hpr_number": hpr,
-            "fte": Decimal(fte),
-            "employment": employment,
-            "training_completed_on": TRAINED,
-        }
-        for d, f in {
-            "occupational_medicine": "fte_occupational_medicine",
-            "occupational_hygiene": "fte_occupational_hygiene",
-            "ergonomics": "fte_ergonomics",
-            "psychosocial": "fte_psychosocial",
-            "systematic_hse": "fte_systematic_hse",
-        }.items():
-            row[f] = Decimal(disciplines.get(d, "0"))
-        rows.append(row)
-    return rows
+def demo_staff_rows(roster, *, trained_on: datetime.date = TRAINED, hpr=lambda h: h) -> list[dict]:
+    """Staff rows (as application_save_draft takes them) from the demo rosters' tuples:
+    (name, profession, hpr, fte, employment, disciplines)."""
+    return [
+        rules.StaffInput(
+            name=name,
+            profession=profession,
+            hpr_number=hpr(number),
+            fte=Decimal(fte),
+            employment=employment,
+            training_completed_on=trained_on,
+            disciplines={k: Decimal(v) for k, v in disciplines.items()},
+        ).model_fields()
+        for name, profession, number, fte, employment, disciplines in roster
+    ]
 
 
 def _complete_draft(provider: Provider, user: User, roster) -> Application:
-    application = services.application_create(provider=provider, actor=user)
+    application = services.application_create(provider=provider)
     organisation = {
         "street_address": provider.street_address or "Storgata 1",
         "postcode": provider.postcode or "0155",
@@ -120,8 +115,7 @@ def _complete_draft(provider: Provider, user: User, roster) -> Application:
         application=application,
         organisation=organisation,
         departments=DEPARTMENTS.get(provider.orgnr, DEPARTMENTS["988077917"]),
-        staff=_staff_rows(roster),
-        actor=user,
+        staff=demo_staff_rows(roster),
     )
     for kind, label in DocumentKind.choices:
         pdf = minimal_pdf(f"{provider.name}: {label}")

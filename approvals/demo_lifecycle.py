@@ -10,7 +10,6 @@ so a newcomer sees the reminders on the case pages and start pages, and the expi
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -18,14 +17,16 @@ from django.utils import timezone
 from stdnum.no import orgnr as stdnum_orgnr
 
 from accounts.models import Role, User
+from accounts.services import DEMO_PASSWORD, user_get_or_create
+from approvals.demo import demo_staff_rows
 from approvals.documents import minimal_pdf
 from approvals.models import Approval, Decision, DecisionOutcome, DocumentKind
 from approvals.services import applications as application_services
 from approvals.services.cases import decision_letter_queue
 from approvals.services.numbering import case_number_allocate
 from providers.models import Provider
+from providers.services import provider_get_or_create
 
-DEMO_PASSWORD = "bht-demo-2026"
 TRAINED = datetime.date(2021, 2, 1)
 # orgnr (valid checksum per stdnum), name, city, municipality, postcode, days until the end
 LIFECYCLE_PROVIDERS = [
@@ -42,6 +43,7 @@ ROSTER = [
         "occupational_physician",
         "9300001",
         "1.0",
+        "permanent",
         {"occupational_medicine": "0.8", "systematic_hse": "0.2"},
     ),
     (
@@ -49,42 +51,18 @@ ROSTER = [
         "occupational_hygienist",
         "",
         "1.0",
+        "permanent",
         {"occupational_hygiene": "0.9", "systematic_hse": "0.1"},
     ),
-    ("Siri Fysioterapeut", "physiotherapist", "9300003", "0.8", {"ergonomics": "0.8"}),
-    ("Knut Psykolog", "psychologist", "9300004", "0.6", {"psychosocial": "0.5", "systematic_hse": "0.1"}),
+    ("Siri Fysioterapeut", "physiotherapist", "9300003", "0.8", "permanent", {"ergonomics": "0.8"}),
+    ("Knut Psykolog", "psychologist", "9300004", "0.6", "permanent", {"psychosocial": "0.5", "systematic_hse": "0.1"}),
 ]
-DISCIPLINE_FIELDS = {
-    "occupational_medicine": "fte_occupational_medicine",
-    "occupational_hygiene": "fte_occupational_hygiene",
-    "ergonomics": "fte_ergonomics",
-    "psychosocial": "fte_psychosocial",
-    "systematic_hse": "fte_systematic_hse",
-}
-
-
-def _staff_rows(provider: Provider) -> list[dict]:
-    rows = []
-    for name, profession, hpr, fte, disciplines in ROSTER:
-        row = {
-            "name": name,
-            "profession": profession,
-            # A distinct HPR number per provider: the same person is not counted at several BHTs.
-            "hpr_number": (hpr[:-2] + f"{provider.pk % 100:02d}") if hpr else "",
-            "fte": Decimal(fte),
-            "employment": "permanent",
-            "training_completed_on": TRAINED,
-        }
-        for d, f in DISCIPLINE_FIELDS.items():
-            row[f] = Decimal(disciplines.get(d, "0"))
-        rows.append(row)
-    return rows
 
 
 def _approved(provider: Provider, user: User, handler: User, *, days_left: int) -> Approval:
     """A submitted application, approved five years before its end; the approval ends
     `days_left` days from today (negative: already ended)."""
-    application = application_services.application_create(provider=provider, actor=user)
+    application = application_services.application_create(provider=provider)
     application_services.application_save_draft(
         application=application,
         organisation={
@@ -104,8 +82,10 @@ def _approved(provider: Provider, user: User, handler: User, *, days_left: int) 
                 "municipality_number": provider.municipality_number,
             }
         ],
-        staff=_staff_rows(provider),
-        actor=user,
+        # A distinct HPR number per provider: the same person is not counted at several BHTs.
+        staff=demo_staff_rows(
+            ROSTER, trained_on=TRAINED, hpr=lambda h: (h[:-2] + f"{provider.pk % 100:02d}") if h else ""
+        ),
     )
     for kind, label in DocumentKind.choices:
         application_services.document_add(
@@ -129,7 +109,7 @@ def _approved(provider: Provider, user: User, handler: User, *, days_left: int) 
     decided_at = timezone.make_aware(datetime.datetime.combine(valid_from, datetime.time(10, 0)))
     case = application.case
     with transaction.atomic():
-        case.start_review()
+        case.assign()
         case.approve()
         case.assigned_to = handler
         case.save()
@@ -162,7 +142,7 @@ def _approved(provider: Provider, user: User, handler: User, *, days_left: int) 
 
 
 def _provider_with_user(orgnr, name, city, municipality, postcode) -> tuple[Provider, User]:
-    provider, _ = Provider.objects.get_or_create(
+    provider, _ = provider_get_or_create(
         orgnr=orgnr,
         defaults=dict(
             name=name,
@@ -176,11 +156,9 @@ def _provider_with_user(orgnr, name, city, municipality, postcode) -> tuple[Prov
         ),
     )
     email = f"bht-{name.split()[-2].lower()}@demo.no"
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(
-            email, DEMO_PASSWORD, full_name=f"Bruker {name}", role=Role.PROVIDER, provider=provider
-        )
+    user, _ = user_get_or_create(
+        email=email, password=DEMO_PASSWORD, full_name=f"Bruker {name}", role=Role.PROVIDER, provider=provider
+    )
     return provider, user
 
 

@@ -8,6 +8,7 @@ history of every change underneath.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -24,7 +25,9 @@ from providers.models import (
     municipality_validator,
     orgnr_validator,
 )
-from providers.vocabulary import EmploymentType, Profession
+from providers.vocabulary import DISCIPLINE_FIELDS, EmploymentType, Profession
+
+from . import rules
 
 FTE_FIELD = dict(max_digits=4, decimal_places=3, default=Decimal("0"))
 
@@ -45,6 +48,17 @@ class CaseStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     REVOCATION_NOTIFIED = "revocation_notified", _("Notice of revocation")
     REVOKED = "revoked", _("Revoked")
+
+
+# A case waiting for the case handler or the provider, and a case that has a decision.
+CASE_OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION)
+CASE_DECIDED_STATUSES = (
+    CaseStatus.APPROVED,
+    CaseStatus.APPROVED_SPECIAL,
+    CaseStatus.REJECTED,
+    CaseStatus.REVOCATION_NOTIFIED,
+    CaseStatus.REVOKED,
+)
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
@@ -99,9 +113,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     # ---- Workflow (saksgang). Transitions are called only by approvals/services/cases.py,
     # which locks the row, checks can_proceed and writes the CaseEvent.
-    @transition(field=status, source=CaseStatus.SUBMITTED, target=CaseStatus.IN_REVIEW)
-    def start_review(self):
-        """Assigned to a case handler: submitted -> in review."""
+    @transition(
+        field=status,
+        source=[CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION],
+        target=RETURN_VALUE(CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION),
+    )
+    def assign(self):
+        """Assigned (or reassigned) to a case handler: a submitted case goes into review; an open
+        case keeps its status. A decided case is not reassigned."""
+        return CaseStatus.IN_REVIEW if self.status == CaseStatus.SUBMITTED else self.status
 
     @transition(field=status, source=CaseStatus.IN_REVIEW, target=CaseStatus.AWAITING_INFORMATION)
     def request_information(self):
@@ -278,13 +298,7 @@ class StaffMember(models.Model):
     carried_over = models.BooleanField(_("carried over from the last approval"), default=False)
     history = HistoricalRecords()
 
-    DISCIPLINE_FIELDS = {
-        "occupational_medicine": "fte_occupational_medicine",
-        "occupational_hygiene": "fte_occupational_hygiene",
-        "ergonomics": "fte_ergonomics",
-        "psychosocial": "fte_psychosocial",
-        "systematic_hse": "fte_systematic_hse",
-    }
+    DISCIPLINE_FIELDS = DISCIPLINE_FIELDS
 
     class Meta:
         verbose_name = _("staff member")
@@ -319,6 +333,10 @@ class StaffMember(models.Model):
 
     def discipline_fte(self) -> dict[str, Decimal]:
         return {d: getattr(self, f) for d, f in self.DISCIPLINE_FIELDS.items()}
+
+    def roster_entry(self) -> rules.StaffInput:
+        """This person as the one roster type of the rules module."""
+        return rules.staff_entry({f: getattr(self, f) for f in rules.StaffInput.FIELDS})
 
 
 class DocumentKind(models.TextChoices):
@@ -450,6 +468,20 @@ class Decision(models.Model):
                 name="decision_special_case_justified",
             ),
         ]
+
+    # Decisions against the provider that can be appealed (forvaltningsloven § 28).
+    APPEALABLE_OUTCOMES = ("rejected", "revoked")
+
+    @property
+    def is_adverse(self) -> bool:
+        return self.outcome in self.APPEALABLE_OUTCOMES
+
+    def appeal_deadline_passed(self, *, on: datetime.date) -> bool:
+        return bool(self.appeal_deadline and on > self.appeal_deadline)
+
+    def is_appealable(self, *, on: datetime.date) -> bool:
+        """The one answer to "can this decision be appealed on `on`?"."""
+        return self.is_adverse and not self.appeal_deadline_passed(on=on)
 
 
 class OutboxStatus(models.TextChoices):

@@ -7,39 +7,25 @@ arithmetic in Decimal, so ten people at 0.3 FTE are exactly 3.0.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.functional import Promise
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from providers.vocabulary import DISCIPLINE_FIELDS, DISCIPLINE_NAMES, DISCIPLINES, EMPLOYMENT_TYPES, MINIMUM_DISCIPLINES
+
+__all__ = ["DISCIPLINES", "DISCIPLINE_NAMES", "MINIMUM_DISCIPLINES", "EMPLOYMENT_TYPES"]
 
 TOTAL_FTE_MIN = Decimal("3.0")
 DISCIPLINE_FTE_MIN = Decimal("0.30")
 HIRED_MIN_FTE = Decimal("0.30")
 PERSON_MAX_FTE = Decimal("1.0")
 
-# The five competence areas (kompetanseområder), in the order the regulation lists them.
-DISCIPLINES = (
-    "occupational_medicine",
-    "occupational_hygiene",
-    "ergonomics",
-    "psychosocial",
-    "systematic_hse",
-)
-# The four disciplines with a 0.30 FTE minimum (systematic HSE has none).
-MINIMUM_DISCIPLINES = DISCIPLINES[:4]
-DISCIPLINE_NAMES = {
-    "occupational_medicine": ("arbeidsmedisin/arbeidshelse", "occupational medicine"),
-    "occupational_hygiene": ("yrkeshygiene", "occupational hygiene"),
-    "ergonomics": ("ergonomi", "ergonomics"),
-    "psychosocial": (
-        "psykososialt og organisatorisk arbeidsmiljø",
-        "psychosocial and organisational working environment",
-    ),
-    "systematic_hse": ("systematisk HMS-arbeid", "systematic HSE work"),
-}
-EMPLOYMENT_TYPES = ("permanent", "hired", "self_employed")
 DOCUMENT_RULES = {
     "quality_system": ("Kvalitetssystem er dokumentert", "A quality system is documented"),
     "competence_development_plan": (
@@ -142,18 +128,95 @@ def _decimal(value) -> Decimal:
 
 @dataclass(frozen=True)
 class StaffInput:
+    """One person in a staff roster (bemanning): the one roster type. Built by `staff_entry`
+    from a form, a StaffMember, the API or stored JSON; stored with `to_json`."""
+
     name: str
     fte: Decimal
     employment: str = "permanent"
     training_completed: bool = False
     hpr_number: str | None = None
     disciplines: Mapping[str, Decimal] = field(default_factory=dict)
+    profession: str = ""
+    training_completed_on: datetime.date | None = None
+
+    # The fields a stored person (StaffMember) or a staff form row has.
+    FIELDS = (
+        "name",
+        "profession",
+        "hpr_number",
+        "fte",
+        "employment",
+        "training_completed_on",
+        *DISCIPLINE_FIELDS.values(),
+    )
 
     def __post_init__(self):
         # Accept ints/strings/floats but compute in exact Decimal only.
         object.__setattr__(self, "fte", _decimal(self.fte))
-        object.__setattr__(self, "disciplines", {d: _decimal(v) for d, v in self.disciplines.items()})
+        object.__setattr__(
+            self, "disciplines", {d: _decimal(v) for d, v in self.disciplines.items() if d in DISCIPLINES}
+        )
         object.__setattr__(self, "hpr_number", (self.hpr_number or "").strip() or None)
+        if self.training_completed_on is not None:
+            object.__setattr__(self, "training_completed", True)
+
+    def discipline(self, discipline: str) -> Decimal:
+        return self.disciplines.get(discipline, Decimal("0"))
+
+    def to_json(self) -> dict:
+        """The stored form (change notices): exact decimal text, ISO dates, every discipline."""
+        return {
+            "name": self.name,
+            "profession": self.profession,
+            "hpr_number": self.hpr_number or "",
+            "fte": fte_text(self.fte),
+            "employment": self.employment,
+            "training_completed_on": self.training_completed_on.isoformat() if self.training_completed_on else None,
+            "disciplines": {d: fte_text(self.discipline(d)) for d in DISCIPLINES},
+        }
+
+    def model_fields(self) -> dict:
+        """The StaffMember / staff form fields of this person."""
+        return {
+            "name": self.name,
+            "profession": self.profession,
+            "hpr_number": self.hpr_number or "",
+            "fte": self.fte,
+            "employment": self.employment,
+            "training_completed_on": self.training_completed_on,
+            **{f: self.discipline(d) for d, f in DISCIPLINE_FIELDS.items()},
+        }
+
+
+def staff_entry(row: Mapping) -> StaffInput:
+    """The one builder of a roster entry, from any of the shapes a person arrives in: a staff
+    form's cleaned_data or a StaffMember's fields (`fte_<discipline>` keys), stored JSON or an
+    API row (`disciplines` mapping; the API gives `training_completed` as a yes/no)."""
+    disciplines = row.get("disciplines")
+    if disciplines is None:
+        disciplines = {d: row.get(f) or 0 for d, f in DISCIPLINE_FIELDS.items()}
+    trained_on = row.get("training_completed_on") or None
+    if isinstance(trained_on, str):
+        trained_on = datetime.date.fromisoformat(trained_on)
+    return StaffInput(
+        name=(row.get("name") or "").strip(),
+        profession=row.get("profession") or "",
+        hpr_number=row.get("hpr_number") or None,
+        fte=row["fte"],
+        employment=row.get("employment") or "permanent",
+        training_completed=bool(row.get("training_completed", trained_on is not None)),
+        training_completed_on=trained_on,
+        disciplines={d: v or 0 for d, v in disciplines.items()},
+    )
+
+
+def roster_from_json(rows: Sequence[Mapping] | None) -> list[StaffInput]:
+    return [staff_entry(r) for r in rows or ()]
+
+
+def roster_to_json(roster: Sequence[StaffInput]) -> list[dict]:
+    return [s.to_json() for s in roster]
 
 
 @dataclass(frozen=True)
@@ -231,6 +294,11 @@ class Evaluation:
                 for w in self.warnings
             ],
         }
+
+
+def fte_text(value: Decimal) -> str:
+    """An FTE as stored text with three decimals ("0.300"), so equal rosters compare equal."""
+    return f"{_decimal(value).quantize(Decimal(1).scaleb(-FTE_PLACES)):f}"
 
 
 def decimal_text(value: Decimal) -> str:
@@ -393,3 +461,66 @@ def evaluate(data: RuleInput) -> Evaluation:
         rules=rules,
         warnings=warnings,
     )
+
+
+# ---------------------------------------------------------------- the requirements a decision assesses
+# Forskrift om administrative ordninger § 2-2 første ledd bokstav a–e, § 2-3 and § 2-4. The special
+# cases rule (approval although d and e are not met, with documented cooperation) is § 2-2 andre ledd.
+SPECIAL_CASES_REF = "§ 2-2 andre ledd"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One requirement of the regulation that every decision letter assesses, with its legal
+    reference as a letter cites it. `rule_ids` are the rules above that decide it; a requirement
+    without rules (bokstav a, § 2-4) is the case handler's judgement, in their own words."""
+
+    id: str
+    legal_ref: str
+    label: str | Promise
+    rule_ids: tuple[str, ...] = ()
+
+
+REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement(
+        "holistic",
+        "§ 2-2 første ledd bokstav a",
+        _("Able to give holistic, preventive assistance in systematic HSE work"),
+    ),
+    Requirement(
+        "quality_assistance",
+        "§ 2-2 første ledd bokstav b",
+        _("A quality system that ensures assistance as chapter 13 requires"),
+        ("quality_system",),
+    ),
+    Requirement(
+        "competence_development",
+        "§ 2-2 første ledd bokstav c",
+        _("A quality system that ensures competence development for the staff"),
+        ("competence_development_plan",),
+    ),
+    Requirement(
+        "competence_areas",
+        "§ 2-2 første ledd bokstav d",
+        _("Staff able to advise in all five competence areas"),
+        ("competence_areas",),
+    ),
+    Requirement(
+        "staffing",
+        "§ 2-2 første ledd bokstav e",
+        _("At least 3.0 FTE of professional staff, and at least 0.30 FTE in each of four disciplines"),
+        ("total_fte",) + tuple(f"{d}_fte" for d in MINIMUM_DISCIPLINES),
+    ),
+    Requirement(
+        "training",
+        "§ 2-3",
+        _("Every staff member has completed the mandatory training"),
+        ("training",),
+    ),
+    Requirement(
+        "risk_based",
+        "§ 2-4",
+        _("Risk-based, preventive assistance; extra services kept and documented separately"),
+    ),
+)
+REQUIREMENTS_BY_ID = {r.id: r for r in REQUIREMENTS}

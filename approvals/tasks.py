@@ -3,8 +3,9 @@ the daily lifecycle jobs (renewal reminders, expiry; scheduled in bht_portal/bea
 
 decision_letter_generate is idempotent: it locks the outbox row (SELECT ... FOR UPDATE) and
 returns at once when the letter is done; the PDF is generated only when none is stored, and
-the e-mail is sent only when none was sent. A retry, a duplicate delivery or the sweep never
-produce a second letter or a second e-mail.
+the e-mail with the PDF attached is a notification keyed by the letter (notifications outbox),
+queued in the transaction that marks the letter done. A retry, a duplicate delivery or the sweep
+never produce a second letter or a second e-mail.
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ import logging
 
 from celery import shared_task
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.models import CaseEvent, DecisionLetter, OutboxStatus
 from approvals.services import lifecycle
-from core.official import in_official_language
+from core.official import in_official_language, official_date
 from core.services import JOB_TASK_OPTIONS, job_task_run
+from notifications import Attachment
+from notifications.services import notification_queue
 from providers.selectors import provider_recipients
 
 logger = logging.getLogger(__name__)
@@ -62,7 +64,8 @@ def decision_letter_generate(decision_id: int) -> str:
                 letter.pages = rendered.pages
                 letter.generated_at = timezone.now()
                 letter.save(update_fields=["pdf", "pages", "generated_at"])
-        # 2. The e-mail, once: sent under the lock, marked sent in the same transaction.
+        # 2. The e-mail with the PDF, once: a notification keyed by the letter, queued under the
+        # lock in the transaction that marks the letter done (the outbox sends and retries it).
         with transaction.atomic():
             letter = _locked(decision_id)
             if letter.status == OutboxStatus.DONE:
@@ -70,25 +73,23 @@ def decision_letter_generate(decision_id: int) -> str:
             recipients = _recipients(letter)
             decision = letter.decision
             case = decision.case
-            if recipients and letter.emailed_at is None:
-                message = EmailMessage(
-                    subject=_("Decision in case %(number)s – %(provider)s")
-                    % {"number": case.case_number, "provider": case.provider.name},
-                    body=_(
-                        "Attached is the decision in case %(number)s from Arbeidstilsynet.\n\n"
-                        "The appeal deadline is three weeks from when you received the decision (%(date)s).\n"
-                        "The decision is also in BHT-portalen."
-                    )
-                    % {"number": case.case_number, "date": f"{decision.appeal_deadline:%d.%m.%Y}"},
-                    to=recipients,
+            notification_queue(
+                key=f"decision-letter:{letter.pk}",
+                kind="decision_letter",
+                to=recipients,
+                subject=_("Decision in case %(number)s – %(provider)s")
+                % {"number": case.case_number, "provider": case.provider.name},
+                body=_(
+                    "Attached is the decision in case %(number)s from Arbeidstilsynet.\n\n"
+                    "The appeal deadline is three weeks from when you received the decision (%(date)s).\n"
+                    "The decision is also in BHT-portalen."
                 )
-                letter.pdf.open("rb")
-                try:
-                    message.attach(letter.download_name, letter.pdf.read(), "application/pdf")
-                finally:
-                    letter.pdf.close()
-                message.send()
-                letter.emailed_at = timezone.now()
+                % {"number": case.case_number, "date": official_date(decision.appeal_deadline)},
+                attachments=[Attachment(letter.download_name, "application/pdf", storage_name=letter.pdf.name)],
+                recipient_org=case.provider.orgnr,
+            )
+            if recipients and letter.emailed_at is None:
+                letter.emailed_at = timezone.now()  # handed to the outbox; its row records the delivery
             letter.status = OutboxStatus.DONE
             letter.last_error = ""
             letter.save(update_fields=["status", "emailed_at", "last_error"])

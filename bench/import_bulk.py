@@ -4,7 +4,7 @@ units/second, wall time and the import process's peak memory (targets: < 5 min, 
 
     .venv/bin/python bench/import_bulk.py [--units 1000000] [--db bht_bench_import] [--keep-file]
 
-The file is generated first (not timed) with enterprises/generator.py; the import runs
+The file is generated first (not timed) with bench/unit_generator.py; the import runs
 `manage.py import_enhetsregisteret` in a child process so its peak RSS can be read.
 """
 
@@ -42,7 +42,7 @@ def main():
         path = str(Path(tempfile.gettempdir()) / f"enheter_{args.units}.json.gz")
         if not Path(path).exists():
             started = time.monotonic()
-            subprocess.run([PY, "-m", "enterprises.generator", str(args.units), path], cwd=ROOT, check=True)
+            subprocess.run([PY, "-m", "bench.unit_generator", str(args.units), path], cwd=ROOT, check=True)
             print(f"generated in {time.monotonic() - started:.0f} s", flush=True)
     print(f"file: {path} ({Path(path).stat().st_size / 1e6:.0f} MB compressed)", flush=True)
 

@@ -15,18 +15,21 @@ ROLE_ITEMS = {
         ("approvals:application_list", _("Applications")),
         ("approvals:change_notice_create", _("Change notice")),
         ("inspections:party_list", _("Inspections")),
+        ("notifications", _("Messages")),
     ],
     Role.CASE_HANDLER: [
         ("start", _("Start")),
         ("approvals:case_queue", _("Case queue")),
         ("approvals:followup_list", _("Follow-up tasks")),
         ("enterprises:dispensation_list", _("Dispensations")),
+        ("notifications", _("Messages")),
     ],
     Role.INSPECTOR: [
         ("start", _("Start")),
         ("inspections:inspection_start", _("Start an inspection")),
         ("inspections:inspection_list", _("Inspections")),
         ("inspections:order_list", _("Orders")),
+        ("notifications", _("Messages")),
     ],
     Role.ENTERPRISE: [
         ("start", _("Start")),

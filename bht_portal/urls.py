@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("konto/start/", views.start, name="start"),
+    path("konto/meldinger/", views.notifications, name="notifications"),
     path("drift/jobber/", views.jobs, name="jobs"),
     path("drift/jobber/<str:name>/kjor/", views.job_run_now, name="job_run_now"),
     path("konto/", include("accounts.urls")),

@@ -14,6 +14,7 @@ from accounts.access import AUTHENTICATED, PUBLIC, access
 from accounts.models import Role
 from core import selectors as core_selectors
 from core.models import JobRun
+from notifications.selectors import notifications_for
 
 from .beat import BEAT_SCHEDULE
 from .celery import app as celery_app
@@ -81,3 +82,15 @@ def job_run_now(request, name):
     transaction.on_commit(lambda: celery_app.tasks[entry["task"]].delay())
     messages.success(request, _("The job “%(name)s” has been started.") % {"name": name})
     return redirect("jobs")
+
+
+# ---------------------------------------------------------------- everyone signed in
+@access(AUTHENTICATED)
+def notifications(request):
+    """The e-mails the portal sent to the user, or to the user's organisation (provider users):
+    each notice with its text and whether it went out (the outbox, notifications app)."""
+    user = request.user
+    orgnr = user.provider.orgnr if user.provider_id else ""
+    q = request.GET.get("q", "").strip()[:200]
+    page = Paginator(notifications_for(user=user, orgnr=orgnr, q=q), 20).get_page(request.GET.get("page"))
+    return render(request, "portal/notifications.html", {"page": page, "q": q})

@@ -15,9 +15,7 @@ from rest_framework.views import APIView
 from accounts.access import PUBLIC
 
 from . import obligation
-from .models import Enterprise
-from .orgnr import OrgnrError, parse_orgnr
-from .selectors import ObligationAnswer, UnknownCode, obligation_for_code, obligation_for_orgnr
+from .selectors import CODE, ORGNR, ObligationAnswer, ObligationQueryError, obligation_answer
 
 STATUSES = [s.value for s in obligation.Status]
 
@@ -225,24 +223,12 @@ class ObligationView(APIView):
             except ValueError:
                 return _error(400, _("The date must be written as YYYY-MM-DD."), "date")
         try:
-            if nace:
-                if not obligation.is_code(nace):
-                    return _error(400, _("An industry code looks like 49, 85.1, 86.91 or 41.000."), "nace")
-                try:
-                    answer = obligation_for_code(nace, day=day, standard=params.get("standard"))
-                except UnknownCode:
-                    return _error(404, _("Not an industry code in SN2025 or SN2007."), "nace")
-            else:
-                try:
-                    number = parse_orgnr(orgnr_raw)
-                except OrgnrError as exc:
-                    return _error(400, exc.message, "orgnr", check=exc.check)
-                try:
-                    answer = obligation_for_orgnr(number, day=day)
-                except Enterprise.DoesNotExist:
-                    return _error(404, _("No enterprise with this organisation number in the register."), "orgnr")
-        except obligation.NoListInForce:
-            return _error(404, _("No industry list was in force on that date."), "date")
+            answer = obligation_answer(
+                nace or orgnr_raw, day=day, kind=CODE if nace else ORGNR, standard=params.get("standard")
+            )
+        except ObligationQueryError as exc:
+            extra = {"check": exc.check} if exc.check else {}
+            return _error(404 if exc.not_found else 400, exc.message, exc.field, **extra)
         return Response(answer_json(answer))
 
 

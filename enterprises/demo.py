@@ -8,14 +8,18 @@ one dispensation.
 from __future__ import annotations
 
 import datetime
+import gzip
+import json
+from pathlib import Path
 
-from .generator import generate_with_subunits
 from .models import Dispensation, DispensationScope, Enterprise
 from .national_register import ENHETER, UNDERENHETER, enterprise_row, subunit_row, upsert_rows
 from .reference import reference_data, reference_data_load
 
-DEMO_SEED = 2026
-DEMO_COUNT = 300
+DATA_DIR = Path(__file__).resolve().parent / "data"
+# Generated units (bench/unit_generator.py, seed 2026, a tenth with SN2007 codes) in the
+# register's bulk format, imported through the same code as the real file.
+DEMO_FILES = (DATA_DIR / "demo_enheter.json.gz", DATA_DIR / "demo_underenheter.json.gz")
 UPDATED_AT = datetime.datetime(2026, 1, 5, 5, 0, tzinfo=datetime.UTC)
 
 
@@ -86,8 +90,13 @@ SHOWCASE_SUBUNITS = [
 ]
 
 
+def _read(path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
 def demo_units() -> tuple[list[dict], list[dict]]:
-    units, subunits = generate_with_subunits(DEMO_COUNT, seed=DEMO_SEED, sn2007_share=0.1)
+    units, subunits = (_read(path) for path in DEMO_FILES)
     showcase_numbers = {u["organisasjonsnummer"] for u in SHOWCASE + SHOWCASE_SUBUNITS}
     units = [u for u in units if u["organisasjonsnummer"] not in showcase_numbers]
     subunits = [s for s in subunits if s["organisasjonsnummer"] not in showcase_numbers]

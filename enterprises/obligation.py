@@ -205,6 +205,13 @@ def overall(statuses: Iterable[Status]) -> Status:
     return Status.NOT_OBLIGED
 
 
+def enterprise_status(unit: Status, subunits: Iterable[Status]) -> Status:
+    """An enterprise (hovedenhet) with its sub-units (underenheter, the establishments, each with
+    its own codes): obliged if it or any sub-unit is. A sub-unit without codes is `depends`, as an
+    enterprise without codes is: the list cannot clear what it cannot see."""
+    return overall([unit, *subunits])
+
+
 def assess_codes(
     codes: Sequence[str],
     *,

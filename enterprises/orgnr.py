@@ -58,7 +58,3 @@ def parse_orgnr(raw: str) -> str:
 
 def is_valid(orgnr: str) -> bool:
     return stdnum_orgnr.is_valid(orgnr)
-
-
-def format_orgnr(orgnr: str) -> str:
-    return stdnum_orgnr.format(orgnr)

@@ -17,11 +17,87 @@ from django.utils.translation import gettext as _
 from . import obligation
 from .models import Dispensation, DispensationScope, Enterprise, Standard, SubUnit
 from .obligation import SN2007, SN2025, Status
+from .orgnr import OrgnrError, looks_like_orgnr, parse_orgnr
 from .reference import reference_data
 
 
 class UnknownCode(LookupError):
     """A well-formed industry code that exists in neither SN2025 nor SN2007."""
+
+
+class ObligationQueryError(ValueError):
+    """Why a question has no answer, as the page and the API tell it: `not_found` is True for a
+    well-formed code or number that does not exist (or no list in force); `field` names the
+    input at fault and `check` which organisation-number check failed."""
+
+    def __init__(self, message: str, *, field: str, not_found: bool = False, check: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.not_found = not_found
+        self.check = check
+
+
+CODE, ORGNR = "code", "orgnr"
+
+
+def obligation_query_kind(query: str) -> str | None:
+    """What a typed question is: an industry code, an organisation number, or neither (a name)."""
+    if obligation.is_code(query):
+        return CODE
+    if looks_like_orgnr(query):
+        return ORGNR
+    return None
+
+
+def obligation_answer(
+    query: str, *, day: datetime.date, kind: str | None = None, standard: str | None = None
+) -> ObligationAnswer:
+    """The one entry point of the obligation check (the page, the API and the enterprise's start
+    page call it): `query` is an industry code (SN2025/SN2007, any level) or an organisation
+    number; `kind` forces one reading. Raises ObligationQueryError with the reason."""
+    query = (query or "").strip()
+    kind = kind or obligation_query_kind(query)
+    try:
+        if kind == CODE:
+            if not obligation.is_code(query):
+                raise ObligationQueryError(_("An industry code looks like 49, 85.1, 86.91 or 41.000."), field="nace")
+            try:
+                return obligation_for_code(query, day=day, standard=standard)
+            except UnknownCode as exc:
+                raise ObligationQueryError(
+                    _("%(code)s is not an industry code in SN2025 or SN2007.") % {"code": exc.args[0]},
+                    field="nace",
+                    not_found=True,
+                ) from None
+        if kind == ORGNR:
+            try:
+                number = parse_orgnr(query)
+            except OrgnrError as exc:
+                raise ObligationQueryError(
+                    _("This is not a valid organisation number: %(reason)s") % {"reason": exc.message},
+                    field="orgnr",
+                    check=exc.check,
+                ) from None
+            try:
+                return obligation_for_orgnr(number, day=day)
+            except Enterprise.DoesNotExist:
+                raise ObligationQueryError(
+                    _(
+                        "No enterprise with organisation number %(orgnr)s in the register. Check the number, or "
+                        "search by name or industry code."
+                    )
+                    % {"orgnr": number},
+                    field="orgnr",
+                    not_found=True,
+                ) from None
+    except obligation.NoListInForce:
+        raise ObligationQueryError(
+            _("No industry list was in force on %(date)s.") % {"date": date_format(day, "SHORT_DATE_FORMAT")},
+            field="date",
+            not_found=True,
+        ) from None
+    raise ObligationQueryError(_("Give an industry code or an organisation number."), field="q")
 
 
 @dataclass
@@ -275,11 +351,11 @@ def obligation_for_orgnr(orgnr: str, *, day: datetime.date) -> ObligationAnswer:
                 orgnr=sub.orgnr,
                 name=sub.name,
                 municipality_name=sub.municipality_name,
-                status=obligation.overall(c.status for c in codes) if codes else Status.NOT_OBLIGED,
+                status=obligation.overall(c.status for c in codes),
                 codes=codes,
             )
         )
-    status = obligation.overall([assessment.status] + [s.status for s in subunits if s.codes])
+    status = obligation.enterprise_status(assessment.status, [s.status for s in subunits])
     notes = _register_notes(enterprise) + _depends_notes(assessment.codes)
     obliged_subs = [s for s in subunits if s.status == Status.OBLIGED]
     if obliged_subs and assessment.status != Status.OBLIGED:

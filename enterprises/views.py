@@ -9,17 +9,19 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import PUBLIC, access
 from accounts.models import Role
 
-from . import obligation
 from .forms import DispensationForm, ObligationQueryForm
-from .models import Enterprise
-from .orgnr import OrgnrError, looks_like_orgnr, parse_orgnr
-from .selectors import UnknownCode, dispensation_list, enterprise_search, obligation_for_code, obligation_for_orgnr
+from .selectors import (
+    ObligationQueryError,
+    dispensation_list,
+    enterprise_search,
+    obligation_answer,
+    obligation_query_kind,
+)
 from .services import dispensation_create
 
 
@@ -44,40 +46,19 @@ def obligation_check(request):
     context["day"] = day
     if date_error:
         context["date_error"] = date_error
-    try:
-        if obligation.is_code(q):
-            context["kind"] = "code"
-            try:
-                context["answer"] = obligation_for_code(q, day=day, standard=request.GET.get("standard"))
-            except UnknownCode as exc:
-                context["error"] = _("%(code)s is not an industry code in SN2025 or SN2007.") % {"code": exc.args[0]}
-        elif looks_like_orgnr(q):
-            context["kind"] = "orgnr"
-            try:
-                number = parse_orgnr(q)
-            except OrgnrError as exc:
-                context["error"] = _("This is not a valid organisation number: %(reason)s") % {"reason": exc.message}
-                context["error_check"] = exc.check
-            else:
-                try:
-                    answer = obligation_for_orgnr(number, day=day)
-                except Enterprise.DoesNotExist:
-                    context["error"] = _(
-                        "No enterprise with organisation number %(orgnr)s in the register. Check the number, or "
-                        "search by name or industry code."
-                    ) % {"orgnr": number}
-                else:
-                    context["answer"] = answer
-        elif len(q) >= 2:
-            context["kind"] = "name"
-            page = Paginator(enterprise_search(q), 20).get_page(request.GET.get("page"))
-            context["page_obj"] = page
+    kind = obligation_query_kind(q)
+    context["kind"] = kind or "name"
+    if kind is None:
+        if len(q) >= 2:
+            context["page_obj"] = Paginator(enterprise_search(q), 20).get_page(request.GET.get("page"))
         else:
             context["error"] = _("Type at least two characters of the name.")
-    except obligation.NoListInForce:
-        context["error"] = _("No industry list was in force on %(date)s.") % {
-            "date": date_format(day, "SHORT_DATE_FORMAT")
-        }
+        return render(request, "enterprises/obligation_check.html", context)
+    try:
+        context["answer"] = obligation_answer(q, day=day, kind=kind, standard=request.GET.get("standard"))
+    except ObligationQueryError as exc:
+        context["error"] = exc.message
+        context["error_check"] = exc.check
     return render(request, "enterprises/obligation_check.html", context)
 
 

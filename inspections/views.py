@@ -134,8 +134,8 @@ def _target_context(request) -> dict:
         if enterprise is None:
             raise Http404
         try:
-            context["answer"] = enterprise_selectors.obligation_for_orgnr(orgnr, day=today)
-        except NoListInForce:
+            context["answer"] = enterprise_selectors.obligation_answer(orgnr, day=today, kind="orgnr")
+        except (enterprise_selectors.ObligationQueryError, NoListInForce):
             context["answer"] = None
         context["target"] = {
             "target": InspectionTarget.ENTERPRISE,
@@ -228,7 +228,7 @@ def inspection_detail(request, pk: int):
 def _staff_names(inspection) -> list[str]:
     if inspection.target != InspectionTarget.PROVIDER or not inspection.provider_id:
         return []
-    return [s["name"] for s in provider_for_inspection(provider_id=inspection.provider_id)["roster"]]
+    return [s.name for s in provider_for_inspection(provider_id=inspection.provider_id)["roster"]]
 
 
 @access(*INSPECTORS)

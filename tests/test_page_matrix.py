@@ -62,6 +62,7 @@ EXPECTED: dict[str, tuple[str | None, str, str, dict]] = {
     "accounts:login": (None, "get", "", row(200, *[REDIRECT] * 6)),  # signed in: on to the start page
     "accounts:logout": (None, "get", "", row(*[405] * 7)),  # POST only
     "start": (None, "get", "", SIGNED_IN),
+    "notifications": (None, "get", "", SIGNED_IN),
     "accounts:password_change": (None, "get", "", SIGNED_IN),
     "accounts:password_change_done": (None, "get", "", SIGNED_IN),
     "accounts:password_reset": (None, "get", "", ALL_200),

@@ -9,9 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import CASE_HANDLER_ROLES, User
 from approvals.models import Appeal, CaseStatus, DecisionOutcome
-from approvals.selectors.cases import REQUIREMENTS
+from approvals.rules import REQUIREMENTS
 from approvals.services.cases import default_valid_until
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -52,9 +52,9 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = User.objects.filter(
-            role__in=(Role.CASE_HANDLER, Role.ADMIN), is_active=True
-        ).order_by("full_name")
+        self.fields["assignee"].queryset = User.objects.filter(role__in=CASE_HANDLER_ROLES, is_active=True).order_by(
+            "full_name"
+        )
         if user is not None and not self.is_bound:
             self.initial.setdefault("assignee", user.pk)
 

@@ -1,20 +1,17 @@
 """Forms for the change notice (endringsmelding). The department and staff rows reuse the
 application forms (approvals.forms.provider), so a roster is entered the same way."""
 
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from approvals import rules
 from approvals.forms.provider import (
     DepartmentForm,
     DepartmentFormSetBase,
     StaffForm,
     StaffFormSet,
     four_digits,
-    fte_display,
 )
-from approvals.models import StaffMember
 from providers.models import DEPARTMENT_FIELDS
 
 
@@ -59,40 +56,13 @@ def department_initial(departments) -> list[dict]:
     ]
 
 
-def staff_initial(roster: list[dict]) -> list[dict]:
-    rows = []
-    for s in roster:
-        row = {
-            "name": s["name"],
-            "profession": s["profession"],
-            "hpr_number": s.get("hpr_number") or "",
-            "fte": fte_display(Decimal(s["fte"])),
-            "employment": s.get("employment") or "permanent",
-            "training_completed_on": s.get("training_completed_on") or None,
-        }
-        for d, f in StaffMember.DISCIPLINE_FIELDS.items():
-            row[f] = fte_display(Decimal((s.get("disciplines") or {}).get(d, "0")))
-        rows.append(row)
-    return rows
+def staff_initial(roster: list[rules.StaffInput]) -> list[dict]:
+    return [StaffForm.initial_from(entry) for entry in roster]
 
 
-def staff_rows(formset) -> list[dict]:
-    """Roster dicts (as lifecycle.services.change_notice_submit takes them) from kept rows."""
-    rows = []
-    for f in formset.kept_forms():
-        d = f.cleaned_data
-        rows.append(
-            {
-                "name": d["name"],
-                "profession": d["profession"],
-                "hpr_number": d.get("hpr_number") or "",
-                "fte": str(d["fte"]),
-                "employment": d["employment"],
-                "training_completed_on": d.get("training_completed_on"),
-                "disciplines": {k: str(d.get(fld) or 0) for k, fld in StaffForm.DISCIPLINE_FIELDS.items()},
-            }
-        )
-    return rows
+def staff_rows(formset) -> list[rules.StaffInput]:
+    """The roster (as change_notice_submit takes it) from the formset's kept rows."""
+    return [f.staff_input() for f in formset.kept_forms()]
 
 
 class FollowUpCloseForm(forms.Form):

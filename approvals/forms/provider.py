@@ -15,17 +15,11 @@ from stdnum.no import orgnr as stdnum_orgnr
 
 from approvals import rules
 from approvals.documents import pdf_check
-from approvals.models import Application, ApplicationDepartment, DocumentKind, StaffMember
+from approvals.models import Application, ApplicationDepartment, DocumentKind
 from providers.models import DEPARTMENT_FIELDS, ORGANISATION_FIELDS
-from providers.vocabulary import EmploymentType, Profession
+from providers.vocabulary import DISCIPLINE_FIELDS, Discipline, EmploymentType, Profession
 
-DISCIPLINE_LABELS = {
-    "occupational_medicine": _("Occupational medicine"),
-    "occupational_hygiene": _("Occupational hygiene"),
-    "ergonomics": _("Ergonomics"),
-    "psychosocial": _("Psychosocial/organisational"),
-    "systematic_hse": _("Systematic HSE"),
-}
+DISCIPLINE_LABELS = dict(Discipline.choices)
 four_digits = RegexValidator(r"^\d{4}$", _("Enter four digits."))
 REQUIRED = _("This field is required.")
 
@@ -154,20 +148,14 @@ class StaffForm(forms.Form):
         help_text=_("Date (§ 2-3); empty if not completed."),
     )
 
-    DISCIPLINE_FIELDS = StaffMember.DISCIPLINE_FIELDS
+    DISCIPLINE_FIELDS = DISCIPLINE_FIELDS
 
     @staticmethod
-    def initial_from(s: StaffMember) -> dict:
-        data = {
-            "name": s.name,
-            "profession": s.profession,
-            "hpr_number": s.hpr_number,
-            "fte": fte_display(s.fte),
-            "employment": s.employment,
-            "training_completed_on": s.training_completed_on,
-        }
-        for f in StaffMember.DISCIPLINE_FIELDS.values():
-            data[f] = fte_display(getattr(s, f))
+    def initial_from(entry: rules.StaffInput) -> dict:
+        """The form's initial data for one person of a roster (StaffMember.roster_entry())."""
+        data = entry.model_fields()
+        for f in ("fte", *DISCIPLINE_FIELDS.values()):
+            data[f] = fte_display(data[f])
         return data
 
     def clean(self):
@@ -188,15 +176,7 @@ class StaffForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "DELETE"}
 
     def staff_input(self) -> rules.StaffInput:
-        d = self.cleaned_data
-        return rules.StaffInput(
-            name=d["name"],
-            fte=d["fte"],
-            employment=d["employment"],
-            training_completed=d.get("training_completed_on") is not None,
-            hpr_number=d.get("hpr_number") or None,
-            disciplines={k: d[f] for k, f in self.DISCIPLINE_FIELDS.items()},
-        )
+        return rules.staff_entry(self.cleaned_data)
 
 
 class _Formset(forms.BaseFormSet):

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404
 
-from accounts.models import Role
+from accounts.models import CASE_HANDLER_ROLES, Role
 from approvals import rules
 from approvals.models import (
     Application,
@@ -21,7 +21,6 @@ from approvals.models import (
 )
 
 # Roles that see every provider's applications and documents.
-HANDLER_ROLES = (Role.CASE_HANDLER, Role.ADMIN)
 # Cases whose submitted staff no longer count anywhere (cross-provider HPR warning).
 ENDED_CASE_STATUSES = (CaseStatus.REJECTED, CaseStatus.REVOKED)
 # Documents that make the two document rules pass.
@@ -31,7 +30,7 @@ RULE_DOCUMENTS = tuple(rules.DOCUMENT_RULES)
 def _scope_for_user(qs: QuerySet, *, user, provider_field: str = "provider_id") -> QuerySet:
     if not (user and user.is_authenticated and user.is_active):
         return qs.none()
-    if user.role in HANDLER_ROLES:
+    if user.role in CASE_HANDLER_ROLES:
         return qs
     if user.role == Role.PROVIDER and user.provider_id:
         return qs.filter(**{provider_field: user.provider_id})
@@ -83,22 +82,6 @@ def application_list_for_provider(*, provider_id: int, q: str = "") -> QuerySet[
     ).order_by("-created_at", "-id")
 
 
-def provider_open_draft(*, provider_id: int) -> Application | None:
-    """The provider's newest draft, if any (shown on the start page)."""
-    return Application.objects.filter(provider_id=provider_id, status=ApplicationStatus.DRAFT).order_by("-id").first()
-
-
-def staff_input(s: StaffMember) -> rules.StaffInput:
-    return rules.StaffInput(
-        name=s.name,
-        fte=s.fte,
-        employment=s.employment,
-        training_completed=s.training_completed_on is not None,
-        hpr_number=s.hpr_number or None,
-        disciplines=s.discipline_fte(),
-    )
-
-
 def other_fte_by_hpr(*, hpr_numbers, exclude_provider_id: int | None) -> dict[str, Decimal]:
     """FTE per HPR number in OTHER providers' current applications: the latest submitted
     version of each case that is not rejected or revoked and whose approval has not ended."""
@@ -129,7 +112,7 @@ def other_fte_by_hpr(*, hpr_numbers, exclude_provider_id: int | None) -> dict[st
 def application_rule_input(*, application: Application) -> rules.RuleInput:
     """The rule engine's input for a saved application (staff, documents, and the FTE other
     providers already count for the same HPR numbers)."""
-    staff = [staff_input(s) for s in application.staff.all()]
+    staff = [s.roster_entry() for s in application.staff.all()]
     kinds = {d.kind for d in application.documents.all()}
     return rules.RuleInput(
         staff=staff,

@@ -4,17 +4,16 @@ decision assesses one by one (the rule evaluation is approvals.selectors.applica
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.models import CASE_HANDLER_ROLES, Role
 from approvals import rules
 from approvals.models import (
+    CASE_OPEN_STATUSES,
     Appeal,
     Application,
     ApplicationStatus,
@@ -23,73 +22,8 @@ from approvals.models import (
     CaseNote,
     CaseStatus,
     Decision,
-    DecisionOutcome,
 )
-from approvals.selectors.applications import application_evaluate, staff_input
-
-DECIDED_STATUSES = (
-    CaseStatus.APPROVED,
-    CaseStatus.APPROVED_SPECIAL,
-    CaseStatus.REJECTED,
-    CaseStatus.REVOCATION_NOTIFIED,
-    CaseStatus.REVOKED,
-)
-OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION)
-
-
-@dataclass(frozen=True)
-class Requirement:
-    """One requirement of the regulation that every decision letter assesses."""
-
-    id: str
-    legal_ref: str
-    label: str | Promise
-    rule_ids: tuple[str, ...] = ()
-
-
-REQUIREMENTS: tuple[Requirement, ...] = (
-    Requirement(
-        "holistic",
-        "§ 2-2 nr. 1",
-        _("Able to give holistic, preventive assistance in systematic HSE work"),
-    ),
-    Requirement(
-        "quality_assistance",
-        "§ 2-2 nr. 2",
-        _("A quality system that ensures assistance as chapter 13 requires"),
-        ("quality_system",),
-    ),
-    Requirement(
-        "competence_development",
-        "§ 2-2 nr. 3",
-        _("A quality system that ensures competence development for the staff"),
-        ("competence_development_plan",),
-    ),
-    Requirement(
-        "competence_areas",
-        "§ 2-2 nr. 4",
-        _("Staff able to advise in all five competence areas"),
-        ("competence_areas",),
-    ),
-    Requirement(
-        "staffing",
-        "§ 2-2 nr. 5",
-        _("At least 3.0 FTE of professional staff, and at least 0.30 FTE in each of four disciplines"),
-        ("total_fte",) + tuple(f"{d}_fte" for d in rules.MINIMUM_DISCIPLINES),
-    ),
-    Requirement(
-        "training",
-        "§ 2-3",
-        _("Every staff member has completed the mandatory training"),
-        ("training",),
-    ),
-    Requirement(
-        "risk_based",
-        "§ 2-4",
-        _("Risk-based, preventive assistance; extra services kept and documented separately"),
-    ),
-)
-REQUIREMENTS_BY_ID = {r.id: r for r in REQUIREMENTS}
+from approvals.selectors.applications import application_evaluate
 
 
 def assessments_prefill(*, evaluation: rules.Evaluation | None) -> list[dict]:
@@ -97,7 +31,7 @@ def assessments_prefill(*, evaluation: rules.Evaluation | None) -> list[dict]:
     the letter): met when every rule behind it passed."""
     by_id = {r.id: r for r in evaluation.rules} if evaluation else {}
     out = []
-    for req in REQUIREMENTS:
+    for req in rules.REQUIREMENTS:
         results = [by_id[i] for i in req.rule_ids if i in by_id]
         if results:
             met = all(r.passed for r in results)
@@ -114,7 +48,7 @@ def assessments_prefill(*, evaluation: rules.Evaluation | None) -> list[dict]:
 def staff_fte_table(*, application: Application | None) -> dict:
     """The facts for the letter and case page: staff with FTE per discipline, and totals."""
     staff = list(application.staff.all()) if application else []
-    total_fte, totals = rules.fte_totals([staff_input(s) for s in staff])
+    total_fte, totals = rules.fte_totals([s.roster_entry() for s in staff])
     return {
         "staff": staff,
         "disciplines": [(d, rules.DISCIPLINE_NAMES[d]) for d in rules.DISCIPLINES],
@@ -152,7 +86,7 @@ def case_queue(
     assigned handler joined in the same query (one query per page whatever the size)."""
     qs = Case.objects.select_related("provider", "assigned_to")
     if status == "open":
-        qs = qs.filter(status__in=OPEN_STATUSES)
+        qs = qs.filter(status__in=CASE_OPEN_STATUSES)
     elif status in CaseStatus.values:
         qs = qs.filter(status=status)
     if assigned == "me":
@@ -180,7 +114,7 @@ def days_in_treatment(case: Case, *, now: datetime.datetime | None = None) -> in
 
 def handler_start_summary(*, user) -> dict:
     """For the case handler's start page: my open cases and the unassigned count."""
-    open_cases = Case.objects.filter(status__in=OPEN_STATUSES)
+    open_cases = Case.objects.filter(status__in=CASE_OPEN_STATUSES)
     return {
         "my_cases": list(open_cases.filter(assigned_to=user).select_related("provider").order_by("received_at")[:10]),
         "my_count": open_cases.filter(assigned_to=user).count(),
@@ -238,7 +172,7 @@ def decision_for_letter_download(*, user, pk: int) -> Decision:
     """The decision whose letter `user` may download: case handlers (and admins) any, a
     provider user only its own provider's; 404 otherwise."""
     qs = Decision.objects.select_related("case__provider", "letter")
-    if user.role in (Role.CASE_HANDLER, Role.ADMIN):
+    if user.role in CASE_HANDLER_ROLES:
         pass
     elif user.role == Role.PROVIDER and user.provider_id:
         qs = qs.filter(case__provider_id=user.provider_id)
@@ -250,16 +184,13 @@ def decision_for_letter_download(*, user, pk: int) -> Decision:
     return decision
 
 
-APPEALABLE_OUTCOMES = (DecisionOutcome.REJECTED, DecisionOutcome.REVOKED)
-
-
 def decision_for_appeal(*, user, pk: int) -> Decision:
     """A rejection or revocation of the user's own provider (404 for anything else)."""
     if user.role != Role.PROVIDER or not user.provider_id:
         raise Http404
     decision = (
         Decision.objects.select_related("case__provider")
-        .filter(pk=pk, case__provider_id=user.provider_id, outcome__in=APPEALABLE_OUTCOMES)
+        .filter(pk=pk, case__provider_id=user.provider_id, outcome__in=Decision.APPEALABLE_OUTCOMES)
         .first()
     )
     if decision is None:

@@ -6,7 +6,6 @@ A provider user sees only their own provider's approvals, notices and change not
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -25,7 +24,6 @@ from approvals.models import (
     FollowUpTask,
     ProviderNotice,
     RenewalReminder,
-    StaffMember,
 )
 
 
@@ -42,30 +40,18 @@ def approval_source_application(approval: Approval) -> Application | None:
     )
 
 
-def staff_member_as_dict(member: StaffMember) -> dict:
-    return {
-        "name": member.name,
-        "profession": member.profession,
-        "hpr_number": member.hpr_number,
-        "fte": str(member.fte),
-        "employment": member.employment,
-        "training_completed_on": member.training_completed_on.isoformat() if member.training_completed_on else None,
-        "disciplines": {d: str(v) for d, v in member.discipline_fte().items()},
-    }
-
-
-def approval_current_roster(approval: Approval) -> list[dict]:
+def approval_current_roster(approval: Approval) -> list[rules.StaffInput]:
     """The staff roster as it stands: the latest change notice's roster, else the approved
     application's staff."""
     latest = (
         ChangeNotice.objects.filter(approval=approval, staff__isnull=False).order_by("-submitted_at", "-id").first()
     )
     if latest is not None:
-        return list(latest.staff)
+        return rules.roster_from_json(latest.staff)
     source = approval_source_application(approval)
     if source is None:
         return []
-    return [staff_member_as_dict(m) for m in source.staff.all()]
+    return [m.roster_entry() for m in source.staff.all()]
 
 
 def approval_documents_present(approval: Approval) -> dict[str, bool]:
@@ -75,21 +61,8 @@ def approval_documents_present(approval: Approval) -> dict[str, bool]:
     return {kind: True for kind in source.documents.values_list("kind", flat=True)}
 
 
-def roster_rule_input(roster: list[dict], documents: dict[str, bool]) -> rules.RuleInput:
-    return rules.RuleInput(
-        staff=[
-            rules.StaffInput(
-                name=s["name"],
-                fte=Decimal(s["fte"]),
-                employment=s.get("employment") or "permanent",
-                training_completed=bool(s.get("training_completed_on")),
-                hpr_number=s.get("hpr_number") or None,
-                disciplines={d: Decimal(v) for d, v in (s.get("disciplines") or {}).items()},
-            )
-            for s in roster
-        ],
-        documents=documents,
-    )
+def roster_rule_input(roster: list[rules.StaffInput], documents: dict[str, bool]) -> rules.RuleInput:
+    return rules.RuleInput(staff=roster, documents=documents)
 
 
 def provider_valid_approval(*, provider_id: int, day: datetime.date | None = None) -> Approval | None:

@@ -8,18 +8,18 @@ the same case (application_revise) is a supplement, handed to the case handler's
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from approvals import rules
 from approvals.documents import pdf_check
@@ -28,6 +28,7 @@ from approvals.models import (
     ApplicationDepartment,
     ApplicationDocument,
     ApplicationStatus,
+    Approval,
     Case,
     CaseEvent,
     CaseStatus,
@@ -39,21 +40,14 @@ from approvals.services.cases import case_supplement
 from approvals.services.events import case_event_record
 from approvals.services.numbering import case_number_allocate
 from core.official import in_official_language
+from notifications.services import notification_queue
 from providers.models import DEPARTMENT_FIELDS, ORGANISATION_FIELDS, Provider
 
 logger = logging.getLogger(__name__)
 
 # Every organisation field but the municipality number must be filled in before submission.
 REQUIRED_ORGANISATION_FIELDS = tuple(f for f in ORGANISATION_FIELDS if f != "municipality_number")
-STAFF_FIELDS = (
-    "name",
-    "profession",
-    "hpr_number",
-    "fte",
-    *StaffMember.DISCIPLINE_FIELDS.values(),
-    "employment",
-    "training_completed_on",
-)
+STAFF_FIELDS = rules.StaffInput.FIELDS
 # A provider may supplement a case only while the case handler waits for more information.
 REVISABLE_CASE_STATUSES = (CaseStatus.AWAITING_INFORMATION,)
 
@@ -94,18 +88,77 @@ def _register_unit(orgnr: str) -> dict:
 
 
 # ---------------------------------------------------------------- drafts
-def application_create(*, provider: Provider, actor: AbstractBaseUser | None = None) -> Application:
-    """A new draft, pre-filled from the provider, the enterprise register (name/address) and
-    the provider's departments."""
+def application_create(
+    *,
+    provider: Provider,
+    renews: Approval | None = None,
+    source: Application | None = None,
+    roster: Sequence[rules.StaffInput] = (),
+) -> Application:
+    """A new draft, pre-filled from the provider (its register data, which change notices keep
+    current; blanks from the national register copy) and its departments.
+
+    A renewal (`renews`) also carries the roster as it stands today (`roster`) and the stored
+    documents of the approved application (`source`; its departments when the register has
+    none), every copied row marked carried_over."""
     with transaction.atomic():
         data = {f: getattr(provider, f) for f in ORGANISATION_FIELDS}
         data.update({k: v for k, v in _register_unit(provider.orgnr).items() if not data.get(k)})
-        application = Application.objects.create(provider=provider, **data)
-        for dep in provider.departments.all():
-            ApplicationDepartment.objects.create(
-                application=application, **{f: getattr(dep, f) for f in DEPARTMENT_FIELDS}
-            )
+        if source is not None:
+            data["form"] = source.form
+        application = Application.objects.create(provider=provider, renews=renews, **data)
+        departments = list(provider.departments.all())
+        if not departments and source is not None:
+            departments = list(source.departments.all())
+        _copy_rows(
+            application,
+            departments=departments,
+            staff=roster,
+            documents=source.documents.all() if source is not None else (),
+            carried_over=renews is not None,
+        )
     return application
+
+
+def _copy_rows(draft: Application, *, departments, staff, documents, carried_over: bool | None) -> None:
+    """Copy department, staff and document rows into `draft` (documents point to the same
+    stored files, never copies). carried_over=None keeps each row's own flag (a new version);
+    the history table records every row."""
+
+    def flag(row) -> bool:
+        return getattr(row, "carried_over", False) if carried_over is None else carried_over
+
+    bulk_create_with_history(
+        [
+            ApplicationDepartment(
+                application=draft, carried_over=flag(d), **{f: getattr(d, f) for f in DEPARTMENT_FIELDS}
+            )
+            for d in departments
+        ],
+        ApplicationDepartment,
+    )
+    # staff: roster entries (a renewal) or StaffMember rows (a new version)
+    entries = [(s, s if isinstance(s, rules.StaffInput) else s.roster_entry()) for s in staff]
+    bulk_create_with_history(
+        [StaffMember(application=draft, carried_over=flag(s), **entry.model_fields()) for s, entry in entries],
+        StaffMember,
+    )
+    bulk_create_with_history(
+        [
+            ApplicationDocument(
+                application=draft,
+                kind=d.kind,
+                file=d.file.name,
+                original_name=d.original_name,
+                size=d.size,
+                sha256=d.sha256,
+                uploaded_by=d.uploaded_by,
+                carried_over=flag(d),
+            )
+            for d in documents
+        ],
+        ApplicationDocument,
+    )
 
 
 def application_save_draft(
@@ -114,7 +167,6 @@ def application_save_draft(
     organisation: dict,
     departments: list[dict],
     staff: list[dict],
-    actor: AbstractBaseUser | None = None,
 ) -> Application:
     """Save the edit form: organisation fields, and the departments and staff rows in order
     (existing rows are updated in place, new ones added, the rest removed)."""
@@ -204,7 +256,7 @@ def document_add(
     return document
 
 
-def document_remove(*, document: ApplicationDocument, actor: AbstractBaseUser | None = None) -> None:
+def document_remove(*, document: ApplicationDocument) -> None:
     """Remove a document from a draft. The stored file is deleted only when no other version
     (row) still points to it."""
     with transaction.atomic():
@@ -308,30 +360,28 @@ def application_submit(*, application: Application, actor: AbstractBaseUser) -> 
                     "special_case_requested": application.special_case_requested,
                 },
             )
-        _receipt_on_commit(application=application, actor=actor, supplement=supplement)
+        _receipt_queue(application=application, case=case, actor=actor, supplement=supplement)
     return application
 
 
-def _receipt_on_commit(*, application: Application, actor, supplement: bool) -> None:
-    recipients = sorted({e.lower() for e in (getattr(actor, "email", ""), application.email) if e})
-    if not recipients:
-        return
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    pk = application.pk
-
-    def send():
-        app = Application.objects.select_related("case", "provider").get(pk=pk)
-        with translation.override(language):
-            context = {"application": app, "case": app.case, "supplement": supplement}
-            subject = _("Receipt: application received (case %(number)s)") % {"number": app.case.case_number}
-            body = render_to_string("approvals/provider/email/receipt.txt", context)
-        send_mail(subject, body, None, recipients)
-
-    transaction.on_commit(send)
+@in_official_language
+def _receipt_queue(*, application: Application, case: Case, actor, supplement: bool) -> None:
+    """The receipt (one per submitted version) to the submitter and the application's address,
+    through the outbox: sent once the submission commits."""
+    context = {"application": application, "case": case, "supplement": supplement}
+    notification_queue(
+        key=f"application-receipt:{application.pk}",
+        kind="application_receipt",
+        to=[getattr(actor, "email", ""), application.email],
+        subject=_("Receipt: application received (case %(number)s)") % {"number": case.case_number},
+        body=render_to_string("approvals/provider/email/receipt.txt", context),
+        recipient_org=application.orgnr,
+        recipient_user_ids=[actor.pk] if getattr(actor, "pk", None) else [],
+    )
 
 
 # ---------------------------------------------------------------- revisions
-def application_revise(*, application: Application, actor: AbstractBaseUser | None = None) -> Application:
+def application_revise(*, application: Application) -> Application:
     """A new draft version on the same case, copied from the submitted `application`
     (organisation data, departments, staff, document rows pointing to the same stored files).
     The submitted version stays as it was. An open draft on the case is returned as is."""
@@ -359,27 +409,11 @@ def application_revise(*, application: Application, actor: AbstractBaseUser | No
             special_case_explanation=application.special_case_explanation,
             **{f: getattr(application, f) for f in ORGANISATION_FIELDS},
         )
-        ApplicationDepartment.objects.bulk_create(
-            ApplicationDepartment(
-                application=draft, carried_over=d.carried_over, **{f: getattr(d, f) for f in DEPARTMENT_FIELDS}
-            )
-            for d in application.departments.order_by("id")
-        )
-        StaffMember.objects.bulk_create(
-            StaffMember(application=draft, carried_over=s.carried_over, **{f: getattr(s, f) for f in STAFF_FIELDS})
-            for s in application.staff.order_by("id")
-        )
-        ApplicationDocument.objects.bulk_create(
-            ApplicationDocument(
-                application=draft,
-                kind=d.kind,
-                file=d.file.name,
-                original_name=d.original_name,
-                size=d.size,
-                sha256=d.sha256,
-                uploaded_by=d.uploaded_by,
-                carried_over=d.carried_over,
-            )
-            for d in application.documents.order_by("id")
+        _copy_rows(
+            draft,
+            departments=application.departments.order_by("id"),
+            staff=application.staff.order_by("id"),
+            documents=application.documents.order_by("id"),
+            carried_over=None,
         )
     return draft

@@ -13,16 +13,15 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
-from accounts.models import Role
+from accounts.models import CASE_HANDLER_ROLES, Role
 from approvals.models import (
+    CASE_DECIDED_STATUSES,
     Appeal,
     Application,
     ApplicationStatus,
@@ -30,15 +29,15 @@ from approvals.models import (
     Case,
     CaseEvent,
     CaseNote,
-    CaseStatus,
     Decision,
     DecisionLetter,
     DecisionOutcome,
 )
+from approvals.rules import REQUIREMENTS_BY_ID
 from approvals.selectors.applications import application_evaluate
-from approvals.selectors.cases import REQUIREMENTS_BY_ID
 from approvals.services.events import case_event_record
-from core.official import in_official_language
+from core.official import in_official_language, official_date
+from notifications.services import notification_queue
 from providers.selectors import provider_recipients
 
 logger = logging.getLogger(__name__)
@@ -80,11 +79,24 @@ def _save(case: Case, *fields: str) -> None:
         ) from exc
 
 
-def _mail_on_commit(subject: str, body: str, recipients: list[str]) -> None:
-    recipients = [r for r in recipients if r]  # e.g. an assigned handler without an address
-    if not recipients:
-        return
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True))
+def _notify_provider(*, key: str, kind: str, case: Case, subject: str, body: str) -> None:
+    """A notice to the provider through the outbox (sent once the caller's transaction commits)."""
+    notification_queue(
+        key=key,
+        kind=kind,
+        to=provider_recipients(provider=case.provider),
+        subject=subject,
+        body=body,
+        recipient_org=case.provider.orgnr,
+    )
+
+
+def _notify_handler(*, key: str, kind: str, case: Case, subject: str, body: str) -> None:
+    """A notice to the case's handler through the outbox (kept even if the handler has no address)."""
+    handler = case.assigned_to
+    notification_queue(
+        key=key, kind=kind, to=[handler.email], subject=subject, body=body, recipient_user_ids=[handler.pk]
+    )
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
@@ -100,7 +112,7 @@ def default_valid_until(day: datetime.date) -> datetime.date:
 
 
 def _is_handler(user) -> bool:
-    return getattr(user, "role", None) in (Role.CASE_HANDLER, Role.ADMIN)
+    return getattr(user, "role", None) in CASE_HANDLER_ROLES
 
 
 def _require_handler(user) -> None:
@@ -117,10 +129,7 @@ def case_assign(*, case: Case, assignee: AbstractBaseUser, actor: AbstractBaseUs
         raise CaseActionRefused(_("Cases can only be assigned to case handlers."))
     with transaction.atomic():
         case = _lock(case)
-        if case.status == CaseStatus.SUBMITTED:
-            _step(case, "start_review", _("Assign"))
-        elif case.status not in (CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION):
-            raise _refuse(case, _("Assign"))
+        _step(case, "assign", _("Assign"))
         case.assigned_to = assignee
         _save(case, "assigned_to")
         case_event_record(
@@ -147,15 +156,17 @@ def case_request_information(*, case: Case, actor: AbstractBaseUser, message: st
         case.information_request = message
         case.information_requested_at = timezone.now()
         _save(case, "information_request", "information_requested_at")
-        case_event_record(case=case, kind=CaseEvent.Kind.INFORMATION_REQUESTED, actor=actor, message=message)
-        _mail_on_commit(
-            _("Case %(number)s: more information needed") % {"number": case.case_number},
-            _(
+        event = case_event_record(case=case, kind=CaseEvent.Kind.INFORMATION_REQUESTED, actor=actor, message=message)
+        _notify_provider(
+            key=f"information-request:{event.pk}",
+            kind="information_request",
+            case=case,
+            subject=_("Case %(number)s: more information needed") % {"number": case.case_number},
+            body=_(
                 "Arbeidstilsynet needs more information to process your application (case %(number)s):\n\n"
                 "%(message)s\n\nLog in to BHT-portalen to supplement the application."
             )
             % {"number": case.case_number, "message": message},
-            provider_recipients(provider=case.provider),
         )
     return case
 
@@ -182,11 +193,13 @@ def case_supplement(*, case: Case, application: Application, actor: AbstractBase
             data={"application_id": application.pk, "version": application.version},
         )
         if case.assigned_to_id:
-            _mail_on_commit(
-                _("Case %(number)s: the provider has supplemented") % {"number": case.case_number},
-                _("%(provider)s has supplemented the application in case %(number)s.")
+            _notify_handler(
+                key=f"case-supplemented:{application.pk}",
+                kind="case_supplemented",
+                case=case,
+                subject=_("Case %(number)s: the provider has supplemented") % {"number": case.case_number},
+                body=_("%(provider)s has supplemented the application in case %(number)s.")
                 % {"provider": case.provider.name, "number": case.case_number},
-                [case.assigned_to.email],
             )
     return case
 
@@ -299,13 +312,7 @@ def case_decide(
 
     with transaction.atomic():
         case = _lock(case)
-        if case.status in (
-            CaseStatus.APPROVED,
-            CaseStatus.APPROVED_SPECIAL,
-            CaseStatus.REJECTED,
-            CaseStatus.REVOCATION_NOTIFIED,
-            CaseStatus.REVOKED,
-        ):
+        if case.status in CASE_DECIDED_STATUSES:
             last = case.decisions.select_related("decided_by").first()
             who = (last.decided_by.get_full_name() or last.decided_by.email) if last else "?"
             raise CaseActionRefused(
@@ -374,22 +381,24 @@ def case_revocation_notify(*, case: Case, actor: AbstractBaseUser, reason: str, 
         case.revocation_reason = reason
         case.revocation_deadline = deadline
         _save(case, "revocation_reason", "revocation_deadline")
-        date_text = formats.date_format(deadline, "SHORT_DATE_FORMAT")
-        case_event_record(
+        date_text = official_date(deadline)
+        event = case_event_record(
             case=case,
             kind=CaseEvent.Kind.REVOCATION_NOTIFIED,
             actor=actor,
             message=_("%(reason)s (deadline %(date)s)") % {"reason": reason, "date": date_text},
             data={"deadline": deadline.isoformat()},
         )
-        _mail_on_commit(
-            _("Case %(number)s: notice of revocation") % {"number": case.case_number},
-            _(
+        _notify_provider(
+            key=f"revocation-notice:{event.pk}",
+            kind="revocation_notice",
+            case=case,
+            subject=_("Case %(number)s: notice of revocation") % {"number": case.case_number},
+            body=_(
                 "Arbeidstilsynet is considering revoking your approval as an occupational health service "
                 "(case %(number)s).\n\nReason: %(reason)s\n\nYou may correct the matter or comment by %(date)s."
             )
             % {"number": case.case_number, "reason": reason, "date": date_text},
-            provider_recipients(provider=case.provider),
         )
     return case
 
@@ -455,14 +464,13 @@ def appeal_create(*, decision: Decision, actor: AbstractBaseUser, text: str) -> 
     text = (text or "").strip()
     if getattr(actor, "role", None) != Role.PROVIDER or actor.provider_id != decision.case.provider_id:
         raise CaseActionRefused(_("Only the provider's own users can appeal this decision."))
-    if decision.outcome not in (DecisionOutcome.REJECTED, DecisionOutcome.REVOKED):
+    if not decision.is_adverse:
         raise CaseActionRefused(_("Only a rejection or a revocation can be appealed here."))
     if not text:
         raise CaseActionRefused(_("Give the grounds for the appeal."))
-    if decision.appeal_deadline and timezone.localdate() > decision.appeal_deadline:
+    if decision.appeal_deadline_passed(on=timezone.localdate()):
         raise CaseActionRefused(
-            _("The appeal deadline (%(date)s) has passed.")
-            % {"date": formats.date_format(decision.appeal_deadline, "SHORT_DATE_FORMAT")}
+            _("The appeal deadline (%(date)s) has passed.") % {"date": official_date(decision.appeal_deadline)}
         )
     with transaction.atomic():
         case = _lock(decision.case)
@@ -475,11 +483,13 @@ def appeal_create(*, decision: Decision, actor: AbstractBaseUser, text: str) -> 
             case=case, kind=CaseEvent.Kind.APPEALED, actor=actor, message=text, data={"appeal_id": appeal.pk}
         )
         if case.assigned_to_id:
-            _mail_on_commit(
-                _("Case %(number)s: appeal received") % {"number": case.case_number},
-                _("%(provider)s has appealed the decision in case %(number)s.")
+            _notify_handler(
+                key=f"appeal-received:{appeal.pk}",
+                kind="appeal_received",
+                case=case,
+                subject=_("Case %(number)s: appeal received") % {"number": case.case_number},
+                body=_("%(provider)s has appealed the decision in case %(number)s.")
                 % {"provider": case.provider.name, "number": case.case_number},
-                [case.assigned_to.email],
             )
     return appeal
 
@@ -524,9 +534,11 @@ def appeal_decide(*, appeal: Appeal, actor: AbstractBaseUser, outcome: str, reas
             message=f"{Appeal.Status(outcome).label}: {reason}",
             data={"appeal_id": appeal.pk, "outcome": outcome},
         )
-        _mail_on_commit(
-            _("Case %(number)s: your appeal has been decided") % {"number": case.case_number},
-            _("Outcome: %(outcome)s\n\n%(reason)s") % {"outcome": Appeal.Status(outcome).label, "reason": reason},
-            provider_recipients(provider=case.provider),
+        _notify_provider(
+            key=f"appeal-outcome:{appeal.pk}",
+            kind="appeal_outcome",
+            case=case,
+            subject=_("Case %(number)s: your appeal has been decided") % {"number": case.case_number},
+            body=_("Outcome: %(outcome)s\n\n%(reason)s") % {"outcome": Appeal.Status(outcome).label, "reason": reason},
         )
     return appeal

@@ -22,11 +22,9 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -38,8 +36,6 @@ from approvals import rules
 from approvals.models import (
     REMINDER_DAYS_BEFORE,
     Application,
-    ApplicationDepartment,
-    ApplicationDocument,
     ApplicationStatus,
     Approval,
     ApprovalStatus,
@@ -49,13 +45,13 @@ from approvals.models import (
     ProviderNotice,
     ReminderStatus,
     RenewalReminder,
-    StaffMember,
 )
 from approvals.selectors import lifecycle as selectors
+from approvals.services.applications import application_create
 from approvals.services.events import case_event_record
-from core.official import in_official_language
+from core.official import in_official_language, official_date
+from notifications.services import notification_queue
 from providers import services as provider_services
-from providers.models import DEPARTMENT_FIELDS
 from providers.selectors import provider_recipients
 
 log = logging.getLogger(__name__)
@@ -134,7 +130,7 @@ def _reminder_deliver(row: RenewalReminder, *, today: datetime.date) -> str:
             kind=ProviderNotice.Kind.REMINDER,
             reminder=row,
             message=_("Your approval ends on %(date)s. Apply for renewal in good time.")
-            % {"date": approval.valid_until.strftime("%d.%m.%Y")},
+            % {"date": official_date(approval.valid_until)},
         )
         case_event_record(
             case=approval.case,
@@ -143,7 +139,7 @@ def _reminder_deliver(row: RenewalReminder, *, today: datetime.date) -> str:
             % {
                 "kind": row.get_kind_display(),
                 "recipients": ", ".join(recipients) or _("nobody (no e-mail address)"),
-                "date": approval.valid_until.strftime("%d.%m.%Y"),
+                "date": official_date(approval.valid_until),
             },
             data={"approval": approval.pk, "reminder": row.kind, "recipients": recipients},
         )
@@ -153,20 +149,24 @@ def _reminder_deliver(row: RenewalReminder, *, today: datetime.date) -> str:
         row.attempts += 1
         row.last_error = ""
         row.save(update_fields=["status", "sent_at", "recipients", "attempts", "last_error"])
-        if recipients:
-            context = {
-                "provider": provider,
-                "approval": approval,
-                "days_left": days_left,
-                "reminder": row,
-                "start_url": _portal_url("/konto/start/"),
-            }
-            subject = _("BHT approval ends on %(date)s: apply for renewal") % {
-                "date": approval.valid_until.strftime("%d.%m.%Y")
-            }
-            body = render_to_string("approvals/lifecycle/email/reminder.txt", context)
-            # Last step before commit: if sending fails, the row stays pending for the next run.
-            EmailMessage(subject, body, to=recipients).send()
+        context = {
+            "provider": provider,
+            "approval": approval,
+            "days_left": days_left,
+            "reminder": row,
+            "start_url": _portal_url("/konto/start/"),
+        }
+        # The e-mail goes through the outbox, keyed by the ledger row: written with the row in this
+        # transaction, sent after commit (and retried by the outbox if the mail server is down).
+        notification_queue(
+            key=f"renewal-reminder:{row.pk}",
+            kind="renewal_reminder",
+            to=recipients,
+            subject=_("BHT approval ends on %(date)s: apply for renewal")
+            % {"date": official_date(approval.valid_until)},
+            body=render_to_string("approvals/lifecycle/email/reminder.txt", context),
+            recipient_org=provider.orgnr,
+        )
     return "sent"
 
 
@@ -233,7 +233,7 @@ def approvals_expire(*, today: datetime.date | None = None) -> dict:
                 reason = _(
                     "The approval period ended on %(date)s and no new approval was granted; the provider "
                     "is no longer in the register of approved BHT providers."
-                ) % {"date": approval.valid_until.strftime("%d.%m.%Y")}
+                ) % {"date": official_date(approval.valid_until)}
                 case_event_record(
                     case=approval.case,
                     kind=CaseEvent.Kind.EXPIRED,
@@ -270,57 +270,12 @@ def application_renewal_start(*, approval: Approval, actor: User) -> Application
             return existing
         if approval.status == ApprovalStatus.REVOKED:
             raise ValidationError(_("A revoked approval cannot be renewed; submit a new application."))
-        provider = approval.provider
-        source = selectors.approval_source_application(approval)
-        application = Application.objects.create(
-            provider=provider,
+        application = application_create(
+            provider=approval.provider,
             renews=approval,
-            orgnr=provider.orgnr,
-            name=provider.name,
-            form=source.form if source else provider.form,
-            street_address=provider.street_address,
-            postcode=provider.postcode,
-            city=provider.city,
-            municipality_number=provider.municipality_number,
-            contact_person=provider.contact_person,
-            email=provider.email,
-            phone=provider.phone,
+            source=selectors.approval_source_application(approval),
+            roster=selectors.approval_current_roster(approval),
         )
-        # The register's departments; the approved application's if the register has none.
-        departments = list(provider.departments.all())
-        if not departments and source is not None:
-            departments = list(source.departments.all())
-        for d in departments:
-            # save() (not bulk_create) so django-simple-history records them
-            ApplicationDepartment(
-                application=application, carried_over=True, **{f: getattr(d, f) for f in DEPARTMENT_FIELDS}
-            ).save()
-        for s in selectors.approval_current_roster(approval):
-            StaffMember.objects.create(
-                application=application,
-                name=s["name"],
-                profession=s["profession"],
-                hpr_number=s.get("hpr_number") or "",
-                fte=Decimal(s["fte"]),
-                employment=s.get("employment") or "permanent",
-                training_completed_on=(
-                    datetime.date.fromisoformat(s["training_completed_on"]) if s.get("training_completed_on") else None
-                ),
-                carried_over=True,
-                **{StaffMember.DISCIPLINE_FIELDS[d]: Decimal(v) for d, v in (s.get("disciplines") or {}).items()},
-            )
-        if source is not None:
-            for doc in source.documents.all():
-                ApplicationDocument.objects.create(
-                    application=application,
-                    kind=doc.kind,
-                    file=doc.file.name,  # the same stored file, not a copy
-                    original_name=doc.original_name,
-                    size=doc.size,
-                    sha256=doc.sha256,
-                    uploaded_by=doc.uploaded_by,
-                    carried_over=True,
-                )
         with in_official_language():
             case_event_record(
                 case=approval.case,
@@ -333,46 +288,13 @@ def application_renewal_start(*, approval: Approval, actor: User) -> Application
 
 
 # ---------------------------------------------------------------- change notices
-STAFF_KEYS = ("name", "profession", "hpr_number", "fte", "employment", "training_completed_on", "disciplines")
-
-
-def _normalise_staff(s: dict) -> dict:
-    return {
-        "name": s["name"].strip(),
-        "profession": s["profession"],
-        "hpr_number": (s.get("hpr_number") or "").strip(),
-        "fte": str(Decimal(str(s["fte"])).quantize(Decimal("0.001"))),
-        "employment": s.get("employment") or "permanent",
-        "training_completed_on": (
-            s["training_completed_on"].isoformat()
-            if isinstance(s.get("training_completed_on"), datetime.date)
-            else (s.get("training_completed_on") or None)
-        ),
-        "disciplines": {
-            d: str(Decimal(str((s.get("disciplines") or {}).get(d, "0"))).quantize(Decimal("0.001")))
-            for d in rules.DISCIPLINES
-        },
-    }
-
-
-def _rule_as_dict(r: rules.RuleResult) -> dict:
-    return {
-        "id": r.id,
-        "passed": r.passed,
-        "value": str(r.value),
-        "required": str(r.required),
-        "message_nb": r.message_nb,
-        "message_en": r.message_en,
-    }
-
-
 def change_notice_submit(
     *,
     approval: Approval,
     actor: User,
     contact: dict,
     departments: list[dict],
-    staff: list[dict],
+    staff: list[rules.StaffInput],
     comment: str = "",
 ) -> ChangeNotice:
     """Register a change notice (endringsmelding) for a valid approval.
@@ -400,8 +322,8 @@ def change_notice_submit(
         if dept_changes:
             changes["departments"] = dept_changes
 
-        old_roster = [_normalise_staff(s) for s in selectors.approval_current_roster(approval)]
-        new_roster = [_normalise_staff(s) for s in staff]
+        old_roster = rules.roster_to_json(selectors.approval_current_roster(approval))
+        new_roster = rules.roster_to_json(staff)
         evaluation_json = None
         newly_failed: list[dict] = []
         staff_after = None
@@ -420,15 +342,15 @@ def change_notice_submit(
                 if v
             }
             documents = selectors.approval_documents_present(approval)
-            before = rules.evaluate(selectors.roster_rule_input(old_roster, documents))
-            after = rules.evaluate(selectors.roster_rule_input(new_roster, documents))
+            before = rules.evaluate(selectors.roster_rule_input(rules.roster_from_json(old_roster), documents))
+            after = rules.evaluate(selectors.roster_rule_input(list(staff), documents))
             failed_before = {r.id for r in before.failed if r.statutory}
-            newly_failed = [_rule_as_dict(r) for r in after.failed if r.statutory and r.id not in failed_before]
-            evaluation_json = {
-                "approvable": after.approvable,
-                "total_fte": str(after.total_fte),
-                "rules": [_rule_as_dict(r) for r in after.rules],
-            }
+            evaluation_json = after.as_dict()
+            newly_failed = [
+                r
+                for r in evaluation_json["rules"]
+                if not r["passed"] and r["statutory"] and r["id"] not in failed_before
+            ]
             staff_after = new_roster
 
         if not changes:

@@ -19,12 +19,11 @@ def provider_decisions(context):
     (for a provider page: {% load approvals_handler %}{% provider_decisions %})."""
     from django.utils import timezone
 
-    from approvals.selectors.cases import APPEALABLE_OUTCOMES
     from approvals.selectors.cases import provider_decisions as _decisions
 
     user = context["request"].user
     decisions = _decisions(provider_id=user.provider_id) if getattr(user, "provider_id", None) else []
     today = timezone.localdate()
     for d in decisions:
-        d.appealable = d.outcome in APPEALABLE_OUTCOMES and (d.appeal_deadline is None or today <= d.appeal_deadline)
+        d.appealable = d.is_appealable(on=today)
     return {"decisions": decisions}

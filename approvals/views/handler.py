@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import access
-from accounts.models import Role
+from accounts.models import CASE_HANDLER_ROLES, Role
 from approvals.forms.handler import (
     AppealDecideForm,
     AppealForm,
@@ -24,17 +24,16 @@ from approvals.forms.handler import (
     RevocationDropForm,
     RevocationNoticeForm,
 )
-from approvals.models import Appeal, CaseStatus
+from approvals.models import Appeal
 from approvals.selectors import cases as selectors
 from approvals.selectors import lifecycle as lifecycle_selectors
 from approvals.services import cases as services
 from approvals.services.cases import CaseActionRefused
 
-HANDLERS = (Role.CASE_HANDLER, Role.ADMIN)
 PAGE_SIZE = 25
 
 
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def case_queue(request):
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -58,7 +57,7 @@ def _actions(case) -> set[str]:
     return {t.name for t in case.get_available_status_transitions()}
 
 
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def case_detail(request, pk: int):
     case = selectors.case_get_for_handler(pk=pk)
     data = selectors.case_page_data(case=case)
@@ -67,7 +66,7 @@ def case_detail(request, pk: int):
         "title": _("Case %(number)s") % {"number": case.case_number},
         "case": case,
         "actions": actions,
-        "can_assign": case.status in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION),
+        "can_assign": "assign" in actions,
         "can_decide": bool(actions & {"approve", "approve_special", "reject", "revoke"}),
         "assign_form": AssignForm(user=request.user),
         "info_form": InformationRequestForm(),
@@ -102,7 +101,7 @@ def _post_step(request, pk: int, form_class, run, success: str, **form_kwargs):
 
 
 @require_POST
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def case_assign(request, pk: int):
     return _post_step(
         request,
@@ -114,7 +113,7 @@ def case_assign(request, pk: int):
 
 
 @require_POST
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def case_request_information(request, pk: int):
     return _post_step(
         request,
@@ -126,7 +125,7 @@ def case_request_information(request, pk: int):
 
 
 @require_POST
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def case_note_add(request, pk: int):
     return _post_step(
         request,
@@ -138,7 +137,7 @@ def case_note_add(request, pk: int):
 
 
 @require_POST
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def case_revocation_notify(request, pk: int):
     return _post_step(
         request,
@@ -152,7 +151,7 @@ def case_revocation_notify(request, pk: int):
 
 
 @require_POST
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def case_revocation_drop(request, pk: int):
     return _post_step(
         request,
@@ -163,7 +162,7 @@ def case_revocation_drop(request, pk: int):
     )
 
 
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def case_decide(request, pk: int):
     """The decision form: the assessment per requirement (pre-filled from the rule results),
     then approve / approve in special cases / reject; or revoke after a notice."""
@@ -221,7 +220,7 @@ def case_decide(request, pk: int):
 
 
 @require_POST
-@access(*HANDLERS)
+@access(*CASE_HANDLER_ROLES)
 def appeal_decide(request, pk: int):
     appeal = get_object_or_404(Appeal.objects.select_related("case"), pk=pk)
     form = AppealDecideForm(request.POST)
@@ -244,7 +243,7 @@ def appeal_decide(request, pk: int):
     return redirect("approvals:case_detail", pk=appeal.case_id)
 
 
-@access(Role.CASE_HANDLER, Role.ADMIN, Role.PROVIDER)
+@access(*CASE_HANDLER_ROLES, Role.PROVIDER)
 def letter_download(request, pk: int):
     """The decision letter PDF: the owning provider's users and case handlers; 404 otherwise."""
     decision = selectors.decision_for_letter_download(user=request.user, pk=pk)
@@ -282,6 +281,6 @@ def appeal_create(request, pk: int):
             "case": decision.case,
             "appeal": existing,
             "form": form,
-            "deadline_passed": bool(decision.appeal_deadline and timezone.localdate() > decision.appeal_deadline),
+            "deadline_passed": decision.appeal_deadline_passed(on=timezone.localdate()),
         },
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import access
-from accounts.models import Role
+from accounts.models import CASE_HANDLER_ROLES, Role
 from approvals.forms.lifecycle import (
     ChangeDepartmentFormSet,
     ChangeNoticeCommentForm,
@@ -101,14 +101,14 @@ def change_notice_create(request):
     )
 
 
-@access(Role.PROVIDER, Role.CASE_HANDLER, Role.ADMIN)
+@access(Role.PROVIDER, *CASE_HANDLER_ROLES)
 def change_notice_detail(request, pk):
     notice = selectors.change_notice_for_user(user=request.user, pk=pk)
     return render(request, "approvals/lifecycle/change_notice_detail.html", {"notice": notice})
 
 
 # ---------------------------------------------------------------- case handlers
-@access(Role.CASE_HANDLER, Role.ADMIN)
+@access(*CASE_HANDLER_ROLES)
 def followup_list(request):
     status = request.GET.get("status", "open")
     q = request.GET.get("q", "").strip()
@@ -125,7 +125,7 @@ def followup_list(request):
     )
 
 
-@access(Role.CASE_HANDLER, Role.ADMIN)
+@access(*CASE_HANDLER_ROLES)
 @require_POST
 def followup_close(request, pk):
     task = get_object_or_404(FollowUpTask, pk=pk)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import access
-from accounts.models import Role
+from accounts.models import CASE_HANDLER_ROLES, Role
 from approvals import rules
 from approvals.forms.provider import (
     DepartmentForm,
@@ -79,7 +79,7 @@ def application_list(request):
 @require_http_methods(["GET", "POST"])
 def application_create(request):
     if request.method == "POST":
-        application = services.application_create(provider=request.user.provider, actor=request.user)
+        application = services.application_create(provider=request.user.provider)
         messages.success(request, _("A new draft application has been created."))
         return redirect("approvals:application_edit", pk=application.pk)
     return render(request, "approvals/provider/application_create.html", {"provider": request.user.provider})
@@ -118,7 +118,9 @@ def _edit_forms(application, data=None):
         deps = DepartmentFormSet(
             prefix="dep", initial=[DepartmentForm.initial_from(d) for d in application.departments.all()]
         )
-        staff = StaffFormSet(prefix="staff", initial=[StaffForm.initial_from(s) for s in application.staff.all()])
+        staff = StaffFormSet(
+            prefix="staff", initial=[StaffForm.initial_from(s.roster_entry()) for s in application.staff.all()]
+        )
     else:
         org = OrganisationForm(data, instance=application, prefix="org")
         deps = DepartmentFormSet(data, prefix="dep")
@@ -162,7 +164,6 @@ def application_edit(request, pk):
                     organisation=org.cleaned_data,
                     departments=[f.row() for f in deps.kept_forms()],
                     staff=[f.row() for f in staff.kept_forms()],
-                    actor=request.user,
                 )
             except (ValidationError, IntegrityError) as exc:
                 messages.error(request, _("The draft could not be saved: %(reason)s") % {"reason": _reason(exc)})
@@ -272,7 +273,7 @@ def document_delete(request, pk, document_pk):
     if document.application_id != application.pk:
         raise Http404
     try:
-        services.document_remove(document=document, actor=request.user)
+        services.document_remove(document=document)
     except services.ApplicationFrozen as exc:
         messages.error(request, str(exc))
     else:
@@ -280,7 +281,7 @@ def document_delete(request, pk, document_pk):
     return redirect("approvals:application_documents", pk=application.pk)
 
 
-@access(Role.PROVIDER, Role.CASE_HANDLER, Role.ADMIN)
+@access(Role.PROVIDER, *CASE_HANDLER_ROLES)
 def document_download(request, pk):
     """The stored PDF, as an attachment with its original name; 404 unless the user's
     provider owns it or the user is a case handler or administrator."""
@@ -367,7 +368,7 @@ def application_receipt(request, pk):
 def application_revise(request, pk):
     application = _own_application(request, pk)
     try:
-        draft = services.application_revise(application=application, actor=request.user)
+        draft = services.application_revise(application=application)
     except services.ApplicationFrozen as exc:
         messages.error(request, str(exc))
         return redirect("approvals:application_detail", pk=application.pk)

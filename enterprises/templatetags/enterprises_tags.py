@@ -1,8 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from enterprises import obligation
-from enterprises.models import Enterprise
+from enterprises.selectors import ORGNR, ObligationQueryError, obligation_answer
 
 register = template.Library()
 
@@ -10,13 +9,10 @@ register = template.Library()
 @register.simple_tag
 def own_obligation_answer(user) -> dict:
     """The obligation answer for the signed-in enterprise user's own enterprise."""
-    from enterprises.selectors import obligation_for_orgnr
-
     orgnr = getattr(user, "enterprise_orgnr", "")
     if not orgnr:
         return {}
     try:
-        answer = obligation_for_orgnr(orgnr, day=timezone.localdate())
-    except (Enterprise.DoesNotExist, obligation.NoListInForce):
+        return {"answer": obligation_answer(orgnr, day=timezone.localdate(), kind=ORGNR)}
+    except ObligationQueryError:
         return {}
-    return {"answer": answer}

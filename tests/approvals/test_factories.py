@@ -4,7 +4,6 @@ import pytest
 
 from approvals import rules
 from approvals.models import ApprovalStatus, CaseStatus
-from approvals.selectors.applications import staff_input
 from approvals.selectors.public_register import providers_approved_on
 from tests.approvals.factories import ApplicationFactory, ApprovalFactory, CaseFactory
 
@@ -13,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def _rule_input(application):
     return rules.RuleInput(
-        staff=[staff_input(s) for s in application.staff.all()],
+        staff=[s.roster_entry() for s in application.staff.all()],
         documents={d.kind: True for d in application.documents.all()},
     )
 

@@ -52,6 +52,15 @@ def test_letter_is_generated_once_emailed_once_and_readable(approved):
     assert letter.pdf.name == first_name
     assert len(mail.outbox) == 1
     assert CaseEvent.objects.filter(case=approved.case, kind=CaseEvent.Kind.LETTER_SENT).count() == 1
+    # The e-mail is one notification keyed by the letter, with the stored PDF attached.
+    from notifications.models import Notification
+
+    notification = Notification.objects.get(kind="decision_letter")
+    assert notification.key == f"decision-letter:{letter.pk}" and notification.status == "sent"
+    assert notification.recipient_org == approved.case.provider.orgnr
+    letter.pdf.open("rb")
+    assert mail.outbox[0].attachments[0][1] == letter.pdf.read()
+    letter.pdf.close()
 
 
 def test_pdf_is_tagged_ua_with_embedded_fonts(approved):
@@ -103,7 +112,8 @@ def test_broker_down_decision_stands_and_sweep_sends_the_letter(
     assert len(mail.outbox) == 0
     monkeypatch.undo()
 
-    assert decision_letters_sweep() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mail leaves when the letter commits
+        assert decision_letters_sweep() == 1
     letter.refresh_from_db()
     assert letter.status == OutboxStatus.DONE and letter.pdf and letter.emailed_at
     assert len(mail.outbox) == 1
@@ -128,7 +138,8 @@ def test_failed_rendering_is_recorded_and_retried(case_handler, monkeypatch, dja
     assert letter.status == OutboxStatus.PENDING and "renderer crashed" in letter.last_error
     assert letter.attempts == 1
     monkeypatch.undo()
-    assert decision_letters_sweep() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert decision_letters_sweep() == 1
     letter.refresh_from_db()
     assert letter.status == OutboxStatus.DONE and letter.last_error == ""
     assert letter.attempts == 1  # only failures count towards MAX_ATTEMPTS
@@ -161,4 +172,4 @@ def test_rejection_letter_states_reasons(case_handler, django_capture_on_commit_
     decision = case_decide(case=case, actor=case_handler, outcome="rejected", assessments=assessments)
     text = _text(letter_render(decision=decision).pdf)
     assert "avslås" in text and "Bare 2,1 årsverk fagpersonell." in text
-    assert "§ 2-2 nr. 5" in text
+    assert "§ 2-2 første ledd bokstav e" in text

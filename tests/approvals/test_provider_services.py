@@ -203,16 +203,16 @@ def test_concurrent_submissions_get_distinct_case_numbers():
 def test_revise_copies_everything_into_a_new_draft_and_keeps_the_submitted_version(provider, actor):
     submitted = services.application_submit(application=declare(complete_draft(provider)), actor=actor)
     with pytest.raises(services.ApplicationFrozen):  # no request for information yet
-        services.application_revise(application=submitted, actor=actor)
+        services.application_revise(application=submitted)
     Case.objects.filter(pk=submitted.case_id).update(status=CaseStatus.AWAITING_INFORMATION)
-    draft = services.application_revise(application=submitted, actor=actor)
+    draft = services.application_revise(application=submitted)
     assert draft.is_draft and draft.case_id == submitted.case_id
     assert draft.version == 2 and draft.previous == submitted
     assert draft.name == submitted.name and draft.orgnr == submitted.orgnr
     assert draft.departments.count() == 1 and draft.staff.count() == 4
     old_files = sorted(submitted.documents.values_list("file", flat=True))
     assert sorted(draft.documents.values_list("file", flat=True)) == old_files  # same stored files
-    assert services.application_revise(application=submitted, actor=actor) == draft  # one open draft
+    assert services.application_revise(application=submitted) == draft  # one open draft
     # editing the new version leaves the old one untouched
     services.application_save_draft(
         application=draft,
@@ -233,7 +233,7 @@ def test_submitting_a_revision_is_a_supplement(provider, actor, django_capture_o
     submitted = services.application_submit(application=declare(complete_draft(provider)), actor=actor)
     case = submitted.case
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.AWAITING_INFORMATION)
-    draft = services.application_revise(application=submitted, actor=actor)
+    draft = services.application_revise(application=submitted)
     declare(draft)
     with django_capture_on_commit_callbacks(execute=True):
         result = services.application_submit(application=draft, actor=actor)

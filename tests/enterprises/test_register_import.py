@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from enterprises.generator import generate_units, generate_with_subunits, write_bulk_file
+from bench.unit_generator import generate_units, generate_with_subunits, write_bulk_file
 from enterprises.models import Enterprise, RegisterSyncState, Standard, SubUnit
 from enterprises.orgnr import is_valid
 

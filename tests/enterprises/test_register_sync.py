@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from enterprises.generator import generate_units
+from bench.unit_generator import generate_units
 from enterprises.models import Dispensation, Enterprise, RegisterSyncState
 from enterprises.national_register import ENHETER, enterprise_row, upsert_rows
 from enterprises.reference import DATA_DIR

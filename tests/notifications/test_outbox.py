@@ -96,6 +96,10 @@ def test_broker_down_at_queue_time_the_sweep_sends_it(monkeypatch, django_captur
     assert notification.status == NotificationStatus.PENDING and mail.outbox == []
     assert notifications_sweep.delay().get()["sent"] == 1
     assert notifications_sweep.delay().get()["sent"] == 0
+    from core.models import JobRun
+
+    runs = JobRun.objects.filter(job="notifications.tasks.notifications_sweep", status="succeeded")
+    assert [r.counts["sent"] for r in runs.order_by("id")] == [1, 0]  # on the jobs page
     assert len(mail.outbox) == 1
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.SENT
@@ -199,7 +203,8 @@ def test_admin_lists_the_outbox_read_only(admin_user):
     admin_user.is_staff = admin_user.is_superuser = True
     admin_user.save()
     client.force_login(admin_user)
-    assert client.get(reverse("admin:notifications_notification_changelist")).status_code == 200
+    listing = client.get(reverse("admin:notifications_notification_changelist"), {"q": "a@test.no"})
+    assert listing.status_code == 200 and list(listing.context["cl"].result_list) == [notification]
     page = client.get(reverse("admin:notifications_notification_change", args=[notification.pk]))
     assert page.status_code == 200 and b'name="_save"' not in page.content
     assert client.get(reverse("admin:notifications_notification_add")).status_code == 403
@@ -260,3 +265,18 @@ def test_two_sweeps_at_once_send_each_once(flaky, monkeypatch):
     assert not errors, errors
     assert sum(r["sent"] for r in results) == 20
     assert sorted(m.to[0] for m in flaky.SENT) == sorted(f"p{n}@test.no" for n in range(20))
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_sends_once_when_queued_twice(celery_worker_real):
+    import time
+
+    notification = _queue()  # committed (transactional db): the task goes to the broker
+    notification_send_task.delay(notification.pk)  # a duplicate delivery
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and Notification.objects.get(pk=notification.pk).status != "sent":
+        time.sleep(0.2)
+    time.sleep(1)  # let the duplicate run too
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.SENT and notification.attempts == 1
+    assert len(mail.outbox) == 1

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Role, User
+from accounts.services import DEMO_PASSWORD, user_get_or_create
 from approvals import demo as approvals_demo
 from approvals import demo_lifecycle as lifecycle_demo
 from approvals.services import lifecycle
@@ -14,8 +15,6 @@ from enterprises import demo as enterprises_demo
 from inspections import demo as inspections_demo
 from inspections.services import orders_overdue_mark
 from providers.services import provider_get_or_create
-
-DEMO_PASSWORD = "bht-demo-2026"
 
 DEMO_PROVIDERS = [
     # orgnr (valid checksum), name, city, municipality
@@ -51,18 +50,14 @@ def seed_accounts() -> None:
             ),
         )
     for email, full_name, role, provider_orgnr, enterprise_orgnr in DEMO_USERS:
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User.objects.create_user(
-                email,
-                DEMO_PASSWORD,
-                full_name=full_name,
-                role=role,
-                provider=providers.get(provider_orgnr),
-                enterprise_orgnr=enterprise_orgnr,
-                is_staff=role == Role.ADMIN,
-                is_superuser=role == Role.ADMIN,
-            )
+        user_get_or_create(
+            email=email,
+            password=DEMO_PASSWORD,
+            full_name=full_name,
+            role=role,
+            provider=providers.get(provider_orgnr),
+            enterprise_orgnr=enterprise_orgnr,
+        )
 
 
 class Command(BaseCommand):

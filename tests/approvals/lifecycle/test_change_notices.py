@@ -1,6 +1,8 @@
 """Change notices: the register is updated at once, staff are re-checked, a broken rule
 raises a follow-up task and the provider is told what falls short."""
 
+import dataclasses
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -67,7 +69,7 @@ def test_contact_and_department_changes_update_the_register_at_once(approval):
 def test_staff_change_that_breaks_a_rule_raises_a_followup_task(approval):
     user = provider_user_for(approval)
     roster = approval_current_roster(approval)
-    leaving = next(s for s in roster if s["profession"] == "psychologist")  # the only psychosocial FTE
+    leaving = next(s for s in roster if s.profession == "psychologist")  # the only psychosocial FTE
     notice = change_notice_submit(
         approval=approval,
         actor=user,
@@ -86,13 +88,13 @@ def test_staff_change_that_breaks_a_rule_raises_a_followup_task(approval):
     assert kinds.count("change_notice") == 1 and kinds.count("followup_created") == 1
     assert ProviderNotice.objects.get(change_notice=notice).provider == approval.provider
     # The roster after the change is now the approval's current roster.
-    assert leaving["name"] not in {s["name"] for s in approval_current_roster(approval)}
+    assert leaving.name not in {s.name for s in approval_current_roster(approval)}
 
 
 def test_staff_change_that_keeps_the_rules_met_needs_no_followup(approval):
     user = provider_user_for(approval)
     roster = approval_current_roster(approval)
-    roster[0] = {**roster[0], "name": "Ny Lege"}
+    roster[0] = dataclasses.replace(roster[0], name="Ny Lege")
     notice = change_notice_submit(
         approval=approval,
         actor=user,

@@ -16,6 +16,7 @@ from django.db import connection
 from approvals.models import CaseEvent, ProviderNotice, ReminderStatus, RenewalReminder
 from approvals.services.lifecycle import renewal_reminders_run
 from core.models import JobRun
+from notifications.models import Notification
 from tests.approvals.factories import ApprovalFactory
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -76,7 +77,7 @@ def test_two_processes_at_once_send_each_reminder_once():
     env.pop("REDIS_URL", None)
     code = (
         "import django, json; django.setup(); "
-        "from lifecycle.services import renewal_reminders_run; print(json.dumps(renewal_reminders_run()))"
+        "from approvals.services.lifecycle import renewal_reminders_run; print(json.dumps(renewal_reminders_run()))"
     )
     procs = [
         subprocess.Popen([sys.executable, "-c", code], cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, text=True)
@@ -90,6 +91,8 @@ def test_two_processes_at_once_send_each_reminder_once():
     assert sum(sent) == 40, sent
     assert RenewalReminder.objects.filter(status=ReminderStatus.SENT).count() == 40
     assert CaseEvent.objects.filter(kind=CaseEvent.Kind.REMINDER_SENT).count() == 40
+    # one outbox row per reminder, each sent once (the processes send in-process, no broker)
+    assert Notification.objects.filter(kind="renewal_reminder", status="sent", attempts=1).count() == 40
 
 
 @pytest.mark.celery_worker
@@ -111,3 +114,9 @@ def test_reminder_job_through_a_real_worker_sends_once(celery_worker_real):
     statuses = dict(RenewalReminder.objects.filter(approval=approval).values_list("kind", "status"))
     assert statuses == {"days_180": "skipped", "days_90": "skipped", "days_30": "sent"}
     assert CaseEvent.objects.filter(case=approval.case, kind=CaseEvent.Kind.REMINDER_SENT).count() == 1
+    # the e-mail is a notification the worker sends after the job's transaction commits
+    while time.monotonic() < deadline and not Notification.objects.filter(status="sent").exists():
+        time.sleep(0.2)
+    [notification] = Notification.objects.all()
+    assert notification.status == "sent" and notification.attempts == 1
+    assert len(mail.outbox) == 1

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -15,6 +16,7 @@ from core.services import JobIncomplete, job_run_record
 from inspections import tasks as inspection_tasks
 from inspections.models import Finding, Inspection, Order, OrderOverdueNotice
 from inspections.services import order_compliance_document, orders_overdue_mark
+from notifications.models import Notification
 from tests.approvals.lifecycle.factories import travel_to
 from tests.factories import UserFactory
 
@@ -123,10 +125,11 @@ def test_overdue_orders_marked_and_inspector_told_once(inspector, django_capture
     order_compliance_document(order=complied, actor=inspector, documentation="Signert avtale med BHT X 01.03.")
     with travel_to(TODAY + datetime.timedelta(days=5)):
         assert orders_overdue_mark() == {"overdue": 0, "notified": 0}  # the deadline day itself is in time
-    with travel_to(TODAY + datetime.timedelta(days=6)), django_capture_on_commit_callbacks(execute=True):
-        # the notice goes through the outbox when the order's transaction commits
+    with travel_to(TODAY + datetime.timedelta(days=6)), TestCase.captureOnCommitCallbacks(execute=True):
         assert orders_overdue_mark() == {"overdue": 1, "notified": 1}
         assert orders_overdue_mark() == {"overdue": 0, "notified": 0}
+    notice = OrderOverdueNotice.objects.get(order=late)
+    assert Notification.objects.get(kind="order_overdue").key == f"order-overdue:{notice.pk}"
     late.refresh_from_db()
     assert late.status == "overdue" and late.overdue_at
     assert OrderOverdueNotice.objects.get(order=late).status == "sent"

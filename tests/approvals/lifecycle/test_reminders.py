@@ -5,9 +5,13 @@ import datetime
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.test import TestCase
+from django.utils import timezone
 
 from approvals.models import CaseEvent, ProviderNotice, ReminderKind, ReminderStatus, RenewalReminder
 from approvals.services.lifecycle import reminder_kinds_due, renewal_reminders_run
+from notifications.models import Notification, NotificationStatus
+from notifications.services import notifications_send_due
 from tests.approvals.factories import ApprovalFactory
 from tests.approvals.lifecycle.factories import provider_user_for, travel_to
 
@@ -24,7 +28,8 @@ def _approval_ending(days: int, **kwargs):
 
 
 def _run_on(day: datetime.date):
-    with travel_to(day):
+    # Each reminder's e-mail is a notification sent when the row's transaction commits.
+    with travel_to(day), TestCase.captureOnCommitCallbacks(execute=True):
         return renewal_reminders_run()
 
 
@@ -61,6 +66,10 @@ def test_each_threshold_sent_once_on_its_day_even_when_run_twice():
     assert "Fornyelse" in mail.outbox[0].subject or "fornyelse" in mail.outbox[0].subject.lower()
     assert CaseEvent.objects.filter(case=approval.case, kind=CaseEvent.Kind.REMINDER_SENT).count() == 4
     assert ProviderNotice.objects.filter(approval=approval, kind=ProviderNotice.Kind.REMINDER).count() == 4
+    # one outbox row per sent reminder, keyed by the ledger row
+    keys = set(Notification.objects.filter(kind="renewal_reminder").values_list("key", flat=True))
+    assert keys == {f"renewal-reminder:{r.pk}" for r in rows.values()}
+    assert Notification.objects.filter(status=NotificationStatus.SENT).count() == 4
 
 
 def test_nothing_before_180_days():
@@ -102,7 +111,7 @@ def test_pending_earlier_reminder_is_superseded_not_sent_twice():
     assert len(mail.outbox) == 1
 
 
-def test_crash_half_way_leaves_the_row_pending_and_the_next_run_sends_it(settings):
+def test_mail_server_failing_for_one_reminder_the_outbox_retries_it_once(settings):
     first = _approval_ending(100)
     second = _approval_ending(100)
     settings.EMAIL_BACKEND = "tests.approvals.lifecycle.failing_mail.FailOnceBackend"
@@ -110,16 +119,17 @@ def test_crash_half_way_leaves_the_row_pending_and_the_next_run_sends_it(setting
 
     failing_mail.reset(fail_for=f"bht{first.pk}@test.no")
     counts = _run_on(TODAY)
-    assert counts["failed"] == 1 and counts["sent"] == 1
+    assert counts["failed"] == 0 and counts["sent"] == 2  # both reminders are recorded and queued
     row = RenewalReminder.objects.get(approval=first)
-    assert row.status == ReminderStatus.PENDING and row.attempts == 1 and "SMTP" in row.last_error
-    # Nothing of the failed row was committed: no notice, no case event.
-    assert not ProviderNotice.objects.filter(approval=first).exists()
-    assert not CaseEvent.objects.filter(case=first.case, kind=CaseEvent.Kind.REMINDER_SENT).exists()
-    counts = _run_on(TODAY)  # the retry
-    assert counts["sent"] == 1
-    assert RenewalReminder.objects.get(approval=first).status == ReminderStatus.SENT
-    assert RenewalReminder.objects.get(approval=second).status == ReminderStatus.SENT
+    assert row.status == ReminderStatus.SENT and row.attempts == 1
+    notification = Notification.objects.get(key=f"renewal-reminder:{row.pk}")
+    assert notification.status == NotificationStatus.FAILED and "SMTP" in notification.last_error
+    assert _run_on(TODAY)["sent"] == 0  # the job does not send it again ...
+    with TestCase.captureOnCommitCallbacks(execute=True):  # ... the outbox's sweep retries it, once
+        assert notifications_send_due(now=timezone.now() + datetime.timedelta(hours=1))["sent"] == 1
+        assert notifications_send_due(now=timezone.now() + datetime.timedelta(hours=2))["sent"] == 0
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.SENT and notification.attempts == 2
     # each message reaches the provider's users (and its own address): second first, then the retried first
     assert [[a for a in to if a.startswith("bht")] for to in failing_mail.SENT] == [
         [f"bht{second.pk}@test.no"],

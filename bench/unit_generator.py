@@ -1,11 +1,12 @@
-"""Generate realistic units in Enhetsregisteret's bulk format (tests, demo, benchmarks).
+"""Generate realistic units in Enhetsregisteret's bulk format (tests and benchmarks; the demo's
+units in enterprises/data/demo_*.json.gz were made with it, seed 2026).
 
 Valid organisation numbers (unique within a run, no memory needed: an affine permutation of
 the 8-digit bodies), real SN2025 subclasses in rough Norwegian proportions per division, real
 municipalities weighted towards the cities, employees as the register shows them (absent for
 0–4). Deterministic for a given seed. Reads the CSV files directly: no database needed.
 
-    python -m enterprises.generator 1000000 /tmp/enheter.json.gz
+    python -m bench.unit_generator 1000000 /tmp/enheter.json.gz
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from stdnum.no import orgnr as stdnum_orgnr
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "enterprises" / "data"
 
 # Rough share of units per SN2025 division (the rest share a small weight each).
 DIVISION_WEIGHTS = {
@@ -72,9 +75,9 @@ def _municipalities() -> list[tuple[str, str]]:
 
 
 def orgnr_check_digit(body: str) -> int | None:
-    weights = (3, 2, 7, 6, 5, 4, 3, 2)
-    remainder = sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11
-    check = (11 - remainder) % 11
+    """The check digit that makes `body` a valid organisation number (python-stdnum's weighted
+    mod-11 sum), or None where no digit can (a remainder of 10)."""
+    check = -stdnum_orgnr.checksum(body + "0") % 11
     return None if check == 10 else check
 
 
