@@ -1,12 +1,13 @@
 """Users log in by e-mail and have exactly one role (rolle)."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.orgnr import validate_orgnr
 
 
 class Role(models.TextChoices):
@@ -59,7 +60,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("enterprise organisation number"),
         max_length=9,
         blank=True,
-        validators=[RegexValidator(r"^\d{9}$", _("Nine digits."))],
+        validators=[validate_orgnr],
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)

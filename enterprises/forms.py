@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.orgnr import OrgnrError, parse_orgnr
+
 from .models import Dispensation, DispensationScope, Enterprise
-from .orgnr import OrgnrError, parse_orgnr
 
 
 class ObligationQueryForm(forms.Form):

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import orgnr as orgnr_mod
+from core import orgnr as orgnr_mod
+
 from .models import Enterprise, RegisterSyncState, Standard, SubUnit
 
 ENTERPRISE_FIELDS = [

@@ -14,10 +14,11 @@ from django.db.models import Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.orgnr import OrgnrError, looks_like_orgnr, parse_orgnr
+
 from . import obligation
 from .models import Dispensation, DispensationScope, Enterprise, Standard, SubUnit
 from .obligation import SN2007, SN2025, Status
-from .orgnr import OrgnrError, looks_like_orgnr, parse_orgnr
 from .reference import reference_data
 
 

@@ -9,7 +9,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-orgnr_validator = RegexValidator(r"^\d{9}$", _("An organisation number has nine digits."))
+from core.orgnr import validate_orgnr
+
+orgnr_validator = validate_orgnr  # the one check of an organisation number (python-stdnum)
 municipality_validator = RegexValidator(r"^\d{4}$", _("A municipality number has four digits."))
 
 # The organisation data an application carries (copied from the provider, edited on the form).

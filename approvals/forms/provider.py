@@ -10,12 +10,11 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from stdnum import exceptions as stdnum_exceptions
-from stdnum.no import orgnr as stdnum_orgnr
 
 from approvals import rules
 from approvals.documents import pdf_check
 from approvals.models import Application, ApplicationDepartment, DocumentKind
+from core.orgnr import OrgnrError, parse_orgnr
 from providers.models import DEPARTMENT_FIELDS, ORGANISATION_FIELDS
 from providers.vocabulary import DISCIPLINE_FIELDS, Discipline, EmploymentType, Profession
 
@@ -75,17 +74,10 @@ class OrganisationForm(forms.ModelForm):
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
 
     def clean_orgnr(self):
-        value = (self.cleaned_data.get("orgnr") or "").replace(" ", "")
         try:
-            return stdnum_orgnr.validate(value)
-        except stdnum_exceptions.InvalidLength:
-            raise forms.ValidationError(_("An organisation number has nine digits."), code="length") from None
-        except stdnum_exceptions.InvalidFormat:
-            raise forms.ValidationError(_("An organisation number has digits only."), code="format") from None
-        except stdnum_exceptions.ValidationError:
-            raise forms.ValidationError(
-                _("This is not a valid organisation number (the check digit is wrong)."), code="checksum"
-            ) from None
+            return parse_orgnr(self.cleaned_data.get("orgnr") or "")
+        except OrgnrError as exc:
+            raise forms.ValidationError(exc.message, code=exc.check) from None
 
 
 class DepartmentForm(forms.Form):

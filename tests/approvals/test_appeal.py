@@ -127,6 +127,6 @@ def test_provider_decisions_partial_links_letter_and_appeal(rf, provider_user, r
 
     request = rf.get("/")
     request.user = provider_user
-    html = Template("{% load approvals_handler %}{% provider_decisions %}").render(Context({"request": request}))
+    html = Template("{% load provider_tags %}{% provider_decisions %}").render(Context({"request": request}))
     assert rejection.case.case_number in html
     assert reverse("approvals:appeal_create", args=[rejection.pk]) in html

@@ -158,7 +158,7 @@ def test_validation_error_keeps_everything_typed_with_norwegian_messages(provide
         "Oppgi personens navn.",
         "Oppgi stillingsandel som prosent",
         "En person kan ha høyst 100 % stilling i BHT-en.",
-        "Dette er ikke et gyldig organisasjonsnummer",
+        "Kontrollsifferet (det siste sifferet) stemmer ikke",
         "Oppgi en gyldig e-postadresse",
         "Utkastet ble ikke lagret",
     ):

@@ -1,6 +1,6 @@
 import pytest
 
-from enterprises.orgnr import OrgnrError, looks_like_orgnr, parse_orgnr
+from core.orgnr import OrgnrError, looks_like_orgnr, parse_orgnr
 
 
 @pytest.mark.parametrize("raw", ["988077917", "988 077 917", "NO 988 077 917 MVA", "no988077917mva", "988.077.917"])

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bench.unit_generator import generate_units, generate_with_subunits, write_bulk_file
+from core.orgnr import is_valid
 from enterprises.models import Enterprise, RegisterSyncState, Standard, SubUnit
-from enterprises.orgnr import is_valid
 
 from .helpers import rows, subclasses
 

@@ -58,3 +58,16 @@ def parse_orgnr(raw: str) -> str:
 
 def is_valid(orgnr: str) -> bool:
     return stdnum_orgnr.is_valid(orgnr)
+
+
+def validate_orgnr(value: str) -> None:
+    """Django validator for a stored organisation number: exactly what parse_orgnr accepts,
+    already normalised (nine digits, valid check digit)."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        number = parse_orgnr(value)
+    except OrgnrError as exc:
+        raise ValidationError(exc.message, code=exc.check) from None
+    if number != value:
+        raise ValidationError(_("Write the organisation number as nine digits."), code="format")
