@@ -3,7 +3,7 @@ PORT ?= 8000
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: setup run test lint format migrate demo messages worker beat ci bench
+.PHONY: setup run run-with-idp idp test lint format migrate demo messages worker beat ci bench
 
 setup:
 	@scripts/setup.sh
@@ -15,6 +15,15 @@ run: setup
 	$(MANAGE) seed_demo
 	@echo "BHT-portalen: http://127.0.0.1:$(PORT)/"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+## A local test identity provider (stands in for ID-porten and Entra ID; scripts/demo_idp.py).
+IDP_PORT ?= 9000
+idp: setup
+	$(PY) scripts/demo_idp.py --port $(IDP_PORT) --portal http://127.0.0.1:$(PORT)
+
+## `make run`, with the real login through `make idp` (running in another terminal).
+run-with-idp: setup
+	env $$($(PY) scripts/demo_idp.py --env --port $(IDP_PORT)) $(MAKE) run
 
 ## Run the whole test suite (unit, integration, Celery, browser).
 test: setup

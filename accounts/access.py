@@ -38,6 +38,30 @@ def is_allowed(user, rules: Iterable[str]) -> bool:
     return user.role in rules
 
 
+def needs_acr(level: str):
+    """The view needs a login at `level` or higher (ID-porten's acr) for people who logged in
+    through ID-porten; a lower level gets a page that offers to log in again at that level.
+    (Local and demo logins have no acr: they exist only outside production.)"""
+    import functools
+
+    from django.shortcuts import render
+
+    from .oidc import acr_satisfies
+
+    def wrap(view):
+        @functools.wraps(view)
+        def checked(request, *args, **kwargs):
+            user = request.user
+            if getattr(user, "acts_through_organisation", False):
+                if not acr_satisfies(request.session.get("oidc.acr", ""), level):
+                    return render(request, "accounts/acr_too_low.html", {"next": request.get_full_path()}, status=403)
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return wrap
+
+
 def rules_for_view(view_func) -> tuple[str, ...] | None:
     for candidate in (view_func, getattr(view_func, "view_class", None)):
         rules = getattr(candidate, "access", None)

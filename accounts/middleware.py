@@ -1,5 +1,5 @@
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import PermissionDenied
 
 from .access import is_allowed, rules_for_view
 
@@ -40,20 +40,6 @@ class AccessPolicyMiddleware:
         raise PermissionDenied
 
 
-class NulCharacterMiddleware:
-    """400 for a query string with a NUL character (%00): PostgreSQL cannot take it in a
-    query parameter, so a search with it would otherwise end in a 500 on any page that
-    passes request.GET values to the database."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, vs in request.GET.lists() for v in vs):
-            raise SuspiciousOperation("NUL character in the request address")
-        return self.get_response(request)
-
-
 class DefaultLanguageMiddleware:
     """Norwegian bokmål unless the user chose another language with the switch (cookie).
 
@@ -75,3 +61,38 @@ class DefaultLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ActingOrganisationMiddleware:
+    """For people who logged in through ID-porten the organisation chosen in *this* session is
+    what they act for. The account row holds the last choice (role, provider, enterprise);
+    when another session of the same person chose another organisation meanwhile, this
+    session's choice is applied again before the view runs. A person who has not chosen yet is
+    sent to the chooser."""
+
+    _ALLOWED = ("/konto/", "/i18n/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.acts_through_organisation:
+            from django.shortcuts import redirect
+
+            from . import services
+            from .views_login import S_ACTING, session_organisations
+
+            acting = request.session.get(S_ACTING, "")
+            if acting and user.acting_orgnr != acting:
+                organisation = next((o for o in session_organisations(request) if o.orgnr == acting), None)
+                if organisation is None:
+                    request.session.pop(S_ACTING, None)
+                    services.user_act_for_none(user=user)
+                else:
+                    services.user_act_for(user=user, organisation=organisation)
+            elif not acting and user.acting_orgnr:
+                services.user_act_for_none(user=user)
+            if not request.session.get(S_ACTING) and request.path != "/" and not request.path.startswith(self._ALLOWED):
+                return redirect("accounts:choose_organisation")
+        return self.get_response(request)

@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     PROVIDER = "provider", _("Provider user")
     ENTERPRISE = "enterprise", _("Enterprise user")
     ADMIN = "admin", _("Administrator")
+    # Logged in through ID-porten, has not chosen an organisation to act for yet.
+    PERSON = "person", _("Person (no organisation chosen)")
 
 
 # Who handles approval cases: case handlers, and administrators standing in for them. The one
@@ -43,9 +45,15 @@ class UserManager(BaseUserManager):
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in (bruker). Provider users belong to one provider (BHT), enterprise
-    users to one enterprise (virksomhet) by organisation number."""
+    users to one enterprise (virksomhet) by organisation number.
 
-    email = models.EmailField(_("e-mail"), unique=True)
+    People who log in through ID-porten or Entra ID are known by the identity provider's stable
+    subject (`oidc_provider`, `oidc_sub`); the national identity number is never stored. For them
+    `role`, `provider` and `enterprise_orgnr` follow the organisation they chose to act for in the
+    session (`acting_orgnr`, see accounts/organisations.py), or their Entra ID groups."""
+
+    # ID-porten gives no e-mail address: empty (NULL) for those users, unique where given.
+    email = models.EmailField(_("e-mail"), unique=True, null=True, blank=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     provider = models.ForeignKey(
@@ -62,6 +70,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         validators=[validate_orgnr],
     )
+    oidc_provider = models.CharField(_("identity provider"), max_length=20, blank=True)
+    oidc_sub = models.CharField(_("subject at the identity provider"), max_length=255, blank=True)
+    acting_orgnr = models.CharField(_("acting for organisation number"), max_length=9, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -85,13 +96,27 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=~Q(role="enterprise") | ~Q(enterprise_orgnr=""),
                 name="user_enterprise_has_orgnr",
             ),
+            models.UniqueConstraint(
+                fields=["oidc_provider", "oidc_sub"],
+                condition=~Q(oidc_sub=""),
+                name="user_unique_oidc_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(oidc_sub="") | ~Q(oidc_provider=""),
+                name="user_oidc_sub_has_provider",
+            ),
         ]
 
     def __str__(self):
-        return self.full_name or self.email
+        return self.full_name or self.email or f"#{self.pk}"
 
     def get_full_name(self):
-        return self.full_name or self.email
+        return self.full_name or self.email or ""
 
     def get_short_name(self):
         return self.get_full_name()
+
+    @property
+    def acts_through_organisation(self) -> bool:
+        """Logged in through ID-porten: role and organisation come from the session's choice."""
+        return bool(self.oidc_sub) and self.oidc_provider == "idporten"

@@ -6,3 +6,10 @@ class ApprovalsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "approvals"
     verbose_name = _("Approvals")
+
+    def ready(self):
+        from accounts.organisations import register_resolver
+
+        from .acting import resolve_provider
+
+        register_resolver(resolve_provider)

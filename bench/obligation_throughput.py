@@ -66,7 +66,7 @@ local paths = {%s}
 local i = 0
 request = function()
   i = i + 1
-  return wrk.format("GET", paths[(i %% #paths) + 1])
+  return wrk.format("GET", paths[math.random(#paths)])
 end
 """
 
@@ -176,6 +176,8 @@ def main():
     )
     parser.add_argument("--no-setup", action="store_true", help="reuse the database as it is (no migrate/seed)")
     parser.add_argument("--python-client", action="store_true", help="use the Python client even if wrk exists")
+    parser.add_argument("--register-file", help="import this bulk file (enterprises/generator.py) before measuring")
+    parser.add_argument("--orgnrs", type=int, default=20_000, help="how many random existing numbers to ask for")
     args = parser.parse_args()
 
     env = dict(os.environ)
@@ -200,14 +202,34 @@ def main():
         sh([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
         sh([PY, "manage.py", "load_reference_data"], env)
         sh([PY, "manage.py", "seed_demo"], env)
+    if args.register_file:
+        print(f"importing {args.register_file} into {args.db} ...", flush=True)
+        sh([PY, "manage.py", "import_enhetsregisteret", args.register_file, "--quiet-progress"], env)
+    # Random existing units, many more than a round requests, so no number comes back often
+    # enough for a cache to flatter the figures (the whole register with --register-file).
     orgnrs = (
         subprocess.run(
             [PY, "manage.py", "shell", "-c",
              "from enterprises.models import Enterprise;"
-             "print(' '.join(Enterprise.objects.order_by('orgnr').values_list('orgnr', flat=True)[:50]))"],
+             f"print(' '.join(Enterprise.objects.order_by('?').values_list('orgnr', flat=True)[:{args.orgnrs}]))"],
             cwd=ROOT, env=env, capture_output=True, text=True, check=True,
-        ).stdout.split()[-50:]
+        ).stdout.split()
     )  # fmt: skip
+    units = subprocess.run(
+        [
+            PY,
+            "manage.py",
+            "shell",
+            "-c",
+            "from enterprises.models import Enterprise; print(Enterprise.objects.count())",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[-1]
+    print(f"register: {units} units; {len(orgnrs)} random existing numbers", flush=True)
 
     port = free_port()
     server = subprocess.Popen(

@@ -12,6 +12,12 @@ BEAT_SCHEDULE: dict = {
         "task": "approvals.tasks.decision_letters_sweep",
         "schedule": crontab(minute="*/10"),
     },
+    "queued-jobs-sweep": {
+        # "Run now" requests made while the broker was unreachable (core.services.job_enqueue).
+        "task": "core.tasks.queued_jobs_send",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
     "notifications-sweep": {
         # E-mails whose task was lost (broker down when queued) or whose send failed (back-off passed).
         "task": "notifications.tasks.notifications_sweep",

@@ -5,6 +5,7 @@ SQLite in the project folder, no broker (Celery tasks run eagerly in-process),
 e-mail written to files under var/mail. Production mode: bht_portal.settings_production.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -48,17 +49,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "bht_portal.middleware.ServiceUnavailableMiddleware",
+    "bht_portal.middleware.MalformedRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.DefaultLanguageMiddleware",
-    "accounts.middleware.NulCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "accounts.middleware.ActingOrganisationMiddleware",
     "accounts.middleware.AccessPolicyMiddleware",
 ]
 
@@ -77,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bht_portal.navigation.navigation",
+                "accounts.views_login.acting_organisation",
             ],
         },
     },
@@ -90,10 +94,31 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that is away must fail a request quickly (503, bht_portal.middleware), never
+    # hang the worker: connecting gives up after DB_CONNECT_TIMEOUT seconds, a statement after
+    # DB_STATEMENT_TIMEOUT (PostgreSQL's statement_timeout), and a server that does not answer
+    # at all (frozen) after the same time plus a second (client-side deadline, dbguard.py).
+    # The bulk register import lifts the limit for its own statements (dbguard.unbounded).
+    # Management commands other than runserver (migrate, imports, seeding) are operators' batch
+    # work, not requests: no statement timeout unless DB_STATEMENT_TIMEOUT says so.
+    _batch_command = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserver"]
+    DB_STATEMENT_TIMEOUT = env.float("DB_STATEMENT_TIMEOUT", default=0.0 if _batch_command else 5.0)
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3))
+    if DB_STATEMENT_TIMEOUT > 0:
+        from core import dbguard
+
+        _db_options["options"] = (
+            _db_options.get("options", "") + f" -c statement_timeout={int(DB_STATEMENT_TIMEOUT * 1000)}"
+        ).strip()
+        _db_options.setdefault("connection_factory", dbguard.guarded_connection(DB_STATEMENT_TIMEOUT + 1))
+        _db_options.setdefault("cursor_factory", dbguard.GuardedCursor)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# ModelBackend: the local password login (demo and development only, see PASSWORD_LOGIN);
+# OIDCBackend: people who logged in through ID-porten or Entra ID (accounts/views_login.py).
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "accounts.backends.OIDCBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -103,6 +128,48 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "home"
+
+# Logging in (accounts/oidc.py, README "Logging in"). Local passwords and the demo's one-click
+# logins are for `make run`; production turns both off (settings_production).
+PASSWORD_LOGIN = env.bool("PASSWORD_LOGIN", default=True)
+DEMO_LOGIN = env.bool("DEMO_LOGIN", default=True)  # shown and accepted only with DEBUG on
+DEMO_EMAIL_DOMAIN = "demo.no"
+OIDC_TIMEOUT_SECONDS = env.float("OIDC_TIMEOUT_SECONDS", default=5.0)
+OIDC_LEEWAY_SECONDS = env.int("OIDC_LEEWAY_SECONDS", default=60)
+# The lowest level of assurance a login may have at all; submitting an application needs
+# idporten-loa-substantial (accounts.access.needs_acr). A missing or unknown acr is refused.
+OIDC_MIN_ACR = env("OIDC_MIN_ACR", default="idporten-loa-low")
+# The Altinn service resources the portal asks Ansattporten about (authorization_details):
+# an organisation listed under bht_application may apply for approval as a BHT.
+OIDC_ALTINN_RESOURCES = {
+    "bht_application": env("IDPORTEN_ALTINN_RESOURCE_BHT", default="urn:altinn:resource:at-bht-godkjenning"),
+    "enterprise": env("IDPORTEN_ALTINN_RESOURCE_ENTERPRISE", default="urn:altinn:resource:at-bht-virksomhet"),
+}
+OIDC_PROVIDERS = {
+    "idporten": {
+        "metadata_url": env("IDPORTEN_METADATA_URL", default=""),
+        "client_id": env("IDPORTEN_CLIENT_ID", default=""),
+        "client_secret": env("IDPORTEN_CLIENT_SECRET", default=""),
+        "scope": env("IDPORTEN_SCOPE", default="openid profile"),
+        "acr_values": env("IDPORTEN_ACR_VALUES", default="idporten-loa-substantial"),
+        "authorization_details": [
+            {"type": "ansattporten:altinn:service", "resource": resource} for resource in OIDC_ALTINN_RESOURCES.values()
+        ],
+    },
+    "entra": {
+        "metadata_url": env("ENTRA_METADATA_URL", default=""),
+        "client_id": env("ENTRA_CLIENT_ID", default=""),
+        "client_secret": env("ENTRA_CLIENT_SECRET", default=""),
+        "scope": env("ENTRA_SCOPE", default="openid profile email"),
+    },
+}
+# Entra ID group object ids (comma-separated) per staff role; membership decides the role at
+# each login, no mapped group = no access.
+OIDC_STAFF_GROUPS = {
+    "case_handler": env.list("ENTRA_GROUPS_CASE_HANDLER", default=[]),
+    "inspector": env.list("ENTRA_GROUPS_INSPECTOR", default=[]),
+    "operator": env.list("ENTRA_GROUPS_OPERATOR", default=[]),
+}
 
 # Language: Norwegian bokmål by default, English complete. Message ids are English.
 LANGUAGE_CODE = "nb"
@@ -155,7 +222,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 2}
+# Bounded waits on the broker: a request that sends a task (decision letter, "Run now") gives
+# up within a few seconds when Redis is away and leaves the work to the outbox/sweep.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "max_retries": 2,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
 # The static beat schedule (daily jobs) lives in bht_portal/beat.py.
 
@@ -167,6 +243,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.access.DRFAccessPolicy"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON nested too deep is a 400, not a RecursionError (bht_portal/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "bht_portal.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_ANON_RATE", default="120/min"),
         "rule_check": env("API_RULE_CHECK_RATE", default="60/min"),
@@ -183,7 +265,11 @@ SPECTACULAR_SETTINGS = {
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails open: with Redis away the API throttles and cached look-ups let requests through
+    # (logged once) instead of answering 500 (bht_portal/cache.py).
+    from bht_portal.cache import redis_caches
+
+    CACHES = redis_caches(REDIS_URL)
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
@@ -195,8 +281,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"database_outage": {"()": "bht_portal.middleware.DatabaseOutageLogFilter"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # A database outage is logged once by bht_portal.middleware, not once per request.
+        "django.request": {"filters": ["database_outage"]},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint logs every layout step at INFO; only its warnings matter.
         "weasyprint": {"level": "WARNING"},

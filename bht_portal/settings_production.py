@@ -4,8 +4,10 @@
 with no warnings when SECRET_KEY and ALLOWED_HOSTS are set.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .settings import *  # noqa: F403
-from .settings import env
+from .settings import OIDC_PROVIDERS, OIDC_STAFF_GROUPS, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -22,3 +24,18 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
+
+# Logging in: only through ID-porten (external users) and Entra ID (staff). No local passwords,
+# no demo logins; the portal refuses to start unless both providers and the staff groups are set.
+PASSWORD_LOGIN = False
+DEMO_LOGIN = False
+AUTHENTICATION_BACKENDS = ["accounts.backends.OIDCBackend"]
+for _name, _prefix in (("idporten", "IDPORTEN"), ("entra", "ENTRA")):
+    for _key in ("metadata_url", "client_id", "client_secret"):
+        if not OIDC_PROVIDERS[_name][_key]:
+            raise ImproperlyConfigured(f"{_prefix}_{_key.upper()} must be set in production")
+    if not OIDC_PROVIDERS[_name]["metadata_url"].startswith("https://"):
+        raise ImproperlyConfigured(f"{_prefix}_METADATA_URL must be an https:// address")
+for _role, _groups in OIDC_STAFF_GROUPS.items():
+    if not _groups:
+        raise ImproperlyConfigured(f"ENTRA_GROUPS_{_role.upper()} must name at least one Entra ID group")

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from . import views
 from .api import SchemaView
+from .health import healthz
 
 # Each app exposes `urls` (pages) and `api_urls` (JSON under /api/v1/).
 api_patterns = [
@@ -13,7 +14,7 @@ api_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),
     path("konto/start/", views.start, name="start"),
     path("konto/meldinger/", views.notifications, name="notifications"),
     path("drift/jobber/", views.jobs, name="jobs"),

@@ -1,11 +1,9 @@
 """The project's own pages: the front page, each role's start page, the health probe and the
 operations page for scheduled jobs. They sit on top of every app and may read from all of them."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import connection, transaction
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,11 +11,11 @@ from django.views.decorators.http import require_POST
 from accounts.access import AUTHENTICATED, PUBLIC, access
 from accounts.models import Role
 from core import selectors as core_selectors
+from core import services as core_services
 from core.models import JobRun
 from notifications.selectors import notifications_for
 
 from .beat import BEAT_SCHEDULE
-from .celery import app as celery_app
 
 
 @access(PUBLIC)
@@ -31,27 +29,6 @@ def start(request):
     """The signed-in user's start page, one per role (templates/start/<role>.html)."""
     role = request.user.role if request.user.role in Role.values else "admin"
     return render(request, f"start/{role}.html", {"role_label": Role(role).label})
-
-
-@access(PUBLIC)
-def healthz(request):
-    """200 with the state of database and broker; 503 when the database is down."""
-    state = {"database": "ok", "broker": "eager" if settings.CELERY_TASK_ALWAYS_EAGER else "ok"}
-    status = 200
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - report, don't crash the probe
-        state["database"] = f"error: {exc.__class__.__name__}"
-        status = 503
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
-        try:
-            with celery_app.connection_for_write() as conn:
-                conn.ensure_connection(max_retries=1, timeout=2)
-        except Exception as exc:  # noqa: BLE001
-            state["broker"] = f"error: {exc.__class__.__name__}"
-    state["status"] = "ok" if status == 200 and not state["broker"].startswith("error") else "degraded"
-    return JsonResponse(state, status=status)
 
 
 # ---------------------------------------------------------------- administrators
@@ -79,8 +56,18 @@ def job_run_now(request, name):
     entry = BEAT_SCHEDULE.get(name)
     if entry is None:
         raise Http404
-    transaction.on_commit(lambda: celery_app.tasks[entry["task"]].delay())
-    messages.success(request, _("The job “%(name)s” has been started.") % {"name": name})
+    queued = core_services.job_enqueue(job=entry["task"], kwargs=entry.get("kwargs") or {})
+    if queued is None:
+        messages.success(request, _("The job “%(name)s” has been started.") % {"name": name})
+    else:
+        messages.warning(
+            request,
+            _(
+                "The job “%(name)s” is queued: the task broker cannot be reached just now. It will run "
+                "when the broker is back (the queue is checked every minute)."
+            )
+            % {"name": name},
+        )
     return redirect("jobs")
 
 

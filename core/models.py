@@ -9,6 +9,9 @@ class JobRun(models.Model):
     """One run (or retry) of a scheduled job (planlagt jobb), for the operations page."""
 
     class Status(models.TextChoices):
+        # "Run now" while the broker could not be reached: kept here until the sweep
+        # (core.tasks.queued_jobs_send) has sent it, then removed.
+        QUEUED = "queued", _("Queued (broker unreachable)")
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
@@ -21,6 +24,7 @@ class JobRun(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     counts = models.JSONField(_("result"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
+    kwargs = models.JSONField(_("arguments"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("job run")
@@ -28,7 +32,7 @@ class JobRun(models.Model):
         ordering = ["-started_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["running", "succeeded", "failed"]), name="jobrun_status_valid"
+                condition=Q(status__in=["queued", "running", "succeeded", "failed"]), name="jobrun_status_valid"
             ),
         ]
         indexes = [models.Index(fields=["job", "-started_at"])]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core import dbguard
 from core import orgnr as orgnr_mod
 
 from .models import Enterprise, RegisterSyncState, Standard, SubUnit
@@ -285,7 +286,8 @@ def upsert_rows(kind: Kind, rows: list[dict]) -> tuple[int, int, int]:
     rows = list({r["orgnr"]: r for r in rows}.values())
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            return _upsert_postgresql(kind, rows)
+            with dbguard.unbounded():  # a batch job, not a request: no statement timeout
+                return _upsert_postgresql(kind, rows)
         return _upsert_generic(kind, rows)
 
 

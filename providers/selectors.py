@@ -21,3 +21,8 @@ def provider_search(*, q: str, limit: int = 10) -> list[Provider]:
 
 def provider_get(*, pk: int) -> Provider | None:
     return Provider.objects.filter(pk=pk).first()
+
+
+def provider_id_for_orgnr(*, orgnr: str) -> int | None:
+    """The id of the provider with this organisation number, or None."""
+    return Provider.objects.filter(orgnr=orgnr).values_list("pk", flat=True).first()

@@ -31,5 +31,17 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*; touch "$stamp"
 fi
 
+# Node packages for the tests: a real OpenID Connect provider (npm oidc-provider, see
+# tests/oidc/provider.mjs). npm ci only when package-lock.json changed since the last install.
+if command -v npm >/dev/null 2>&1; then
+  nstamp=node_modules/.installed-$(sha1sum package-lock.json | cut -c1-12)
+  if [ ! -f "$nstamp" ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+    touch "$nstamp"
+  fi
+else
+  echo "Note: node/npm not found; the login tests against a real identity provider need Node.js >= 20.19." >&2
+fi
+
 # Compile the message catalogues from the project's .po files.
 .venv/bin/python manage.py compilemessages --ignore=.venv -v 0

@@ -186,3 +186,26 @@ def celery_worker_real(transactional_db, settings):
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20) as worker:
         yield worker
     app.conf.task_always_eager = True
+
+
+# ---------------------------------------------------------------- identity providers
+@pytest.fixture
+def start_idp(tmp_path, settings):
+    """start_idp("idporten" | "entra", base_url=...) starts the real OpenID Connect provider
+    (tests/oidc/provider.mjs) on loopback and points the portal's settings at it."""
+    from accounts import oidc
+    from tests.oidc.idp import start_idp as _start
+
+    started = []
+
+    def _start_one(kind, base_url="http://testserver", **extra):
+        idp = _start(tmp_path, kind, base_url=base_url)
+        started.append(idp)
+        settings.OIDC_PROVIDERS = {**settings.OIDC_PROVIDERS, kind: idp.settings_entry(**extra)}
+        oidc.forget_clients()
+        return idp
+
+    yield _start_one
+    for idp in started:
+        idp.stop()
+    oidc.forget_clients()

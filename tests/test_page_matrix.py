@@ -69,6 +69,14 @@ EXPECTED: dict[str, tuple[str | None, str, str, dict]] = {
     "accounts:password_reset_done": (None, "get", "", ALL_200),
     "accounts:password_reset_confirm": ("reset", "get", "", ALL_200),  # invalid token: a page saying so
     "accounts:password_reset_complete": (None, "get", "", ALL_200),
+    "accounts:logged_out": (None, "get", "", ALL_200),
+    # no identity provider configured here (tests/accounts/test_oidc_login.py runs a real one)
+    "accounts:oidc_login": ("oidc", "get", "", row(*[404] * 7)),
+    "accounts:oidc_callback": ("oidc", "get", "", row(*[404] * 7)),
+    # only for people who logged in through ID-porten
+    "accounts:choose_organisation": (None, "get", "", row(LOGIN, *[404] * 6)),
+    "accounts:no_organisation": (None, "get", "", row(LOGIN, *[404] * 6)),
+    "accounts:demo_login": (None, "get", "", row(*[405] * 7)),  # POST only (and only with DEBUG)
     # ------------------------------------------------------------ API (JSON)
     "api:schema": (None, "get", "", ALL_200),
     "api:obligation": (None, "get", "orgnr=923609016", ALL_200),
@@ -264,7 +272,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """seed_demo once for the module, in a transaction rolled back at the end; each test runs
     in a savepoint inside it."""
     media = str(tmp_path_factory.mktemp("matrix-private"))
-    ids: dict = {"media": media}
+    ids: dict = {"media": media, "oidc": {"provider": "idporten"}}
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         atomic = transaction.atomic()
         atomic.__enter__()

@@ -301,7 +301,7 @@ def test_login_and_password_reset_with_junk(demo_db):
 def test_obligation_api_answers_4xx_with_a_message(demo_db, params):
     response = _ok(_client("anon").get(reverse("api:obligation"), params), 200, 400, 404)
     if any("\x00" in v for v in params.values()):
-        assert response.status_code == 400  # refused before the API (NulCharacterMiddleware)
+        assert response.status_code == 400  # refused before the API (bht_portal.middleware.MalformedRequestMiddleware)
         return
     assert "application/json" in response["Content-Type"]
     if response.status_code != 200:

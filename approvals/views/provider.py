@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import access
+from accounts.access import access, needs_acr
 from accounts.models import CASE_HANDLER_ROLES, Role
+from accounts.oidc import LOA_SUBSTANTIAL
 from approvals import rules
 from approvals.forms.provider import (
     DepartmentForm,
@@ -300,6 +301,7 @@ def document_download(request, pk):
 
 # ---------------------------------------------------------------- submit / receipt / revise
 @access(Role.PROVIDER)
+@needs_acr(LOA_SUBSTANTIAL)
 @require_http_methods(["GET", "POST"])
 def application_submit(request, pk):
     application = selectors.application_detail_for_user(user=request.user, pk=_own_application(request, pk).pk)

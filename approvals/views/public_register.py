@@ -19,6 +19,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from accounts.access import PUBLIC, access
 from approvals.selectors.public_register import providers_approved_on
+from core.forms import QuickSelect
 from enterprises.municipalities import counties, county_of, municipalities, municipality_name
 
 PAGE_SIZE = 25
@@ -28,8 +29,12 @@ class RegisterSearchForm(forms.Form):
     q = forms.CharField(
         label=gettext_lazy("Name, organisation number, municipality or county"), required=False, max_length=100
     )
-    municipality = forms.ChoiceField(label=gettext_lazy("Municipality"), required=False)
-    county = forms.ChoiceField(label=gettext_lazy("County"), required=False)
+    municipality = forms.ChoiceField(
+        label=gettext_lazy("Municipality"), required=False, widget=QuickSelect(attrs={"class": "form-select"})
+    )
+    county = forms.ChoiceField(
+        label=gettext_lazy("County"), required=False, widget=QuickSelect(attrs={"class": "form-select"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

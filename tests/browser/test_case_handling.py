@@ -7,10 +7,10 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.utils import formats, translation
 from pypdf import PdfReader
 
 from approvals.models import Application, Case, CaseStatus, Decision
+from core.official import official_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DEMO_PASSWORD = "bht-demo-2026"
@@ -75,8 +75,7 @@ def test_handler_reviews_supplement_approves_and_letter_and_register(page, login
         page.get_by_role("link", name="Vedtaksbrev (PDF").click()
     path = info.value.path()
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(open(path, "rb").read())).pages)
-    with translation.override("nb"):
-        deadline = formats.date_format(decision.appeal_deadline, "j. F Y")
+    deadline = official_date(decision.appeal_deadline)  # letters write dates as 23.12.2026
     assert case.case_number in text
     assert "Demo BHT A AS" in text
     assert deadline in text, (deadline, text[-1500:])
