@@ -1,7 +1,7 @@
 """Demo records for `manage.py seed_demo` (idempotent: running it twice changes nothing).
 
 Provider A (988077917, bht-a@demo.no): one submitted application and a complete, approvable
-draft. Provider B (974760673, bht-b@demo.no): one submitted application that fails
+draft (which cannot be sent while the application is pending). Provider B (974760673, bht-b@demo.no): one submitted application that fails
 psychosocial_fte (approval in special cases asked for). Made through the services, so the
 cases get real numbers and the documents are real (small) PDFs.
 """
@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import User
 from approvals import rules
 from approvals.documents import minimal_pdf
-from approvals.models import Application, DocumentKind
+from approvals.models import CASE_OPEN_STATUSES, Application, DocumentKind
 from approvals.services import applications as services
 from providers.models import Provider
 
@@ -146,11 +146,14 @@ def seed(*, stdout=None) -> None:
     if a_user is None or b_user is None:
         return
     made = []
-    if not Application.objects.filter(provider=a_user.provider, status="submitted").exists():
-        made.append(_submitted(a_user.provider, a_user, ROSTER_A))
+    pending = {"status": "submitted", "case__status__in": CASE_OPEN_STATUSES}
+    # A's draft is made first: once its application is pending, a new one cannot be started
+    # (the draft's submit page then says why it cannot be sent).
     if not Application.objects.filter(provider=a_user.provider, status="draft").exists():
         made.append(_complete_draft(a_user.provider, a_user, ROSTER_A))
-    if not Application.objects.filter(provider=b_user.provider, status="submitted").exists():
+    if not Application.objects.filter(provider=a_user.provider, **pending).exists():
+        made.append(_submitted(a_user.provider, a_user, ROSTER_A))
+    if not Application.objects.filter(provider=b_user.provider, **pending).exists():
         made.append(
             _submitted(
                 b_user.provider,

@@ -22,7 +22,7 @@ from approvals.demo import demo_staff_rows
 from approvals.documents import minimal_pdf
 from approvals.models import Approval, Decision, DecisionOutcome, DocumentKind
 from approvals.services import applications as application_services
-from approvals.services.cases import decision_letter_queue
+from approvals.services.cases import approval_register_departments, decision_letter_queue
 from approvals.services.numbering import case_number_allocate
 from providers.models import Provider
 from providers.services import provider_get_or_create
@@ -136,9 +136,11 @@ def _approved(provider: Provider, user: User, handler: User, *, days_left: int) 
             assessments=[],
         )
         decision_letter_queue(decision=decision)  # the letter is made after commit, as in real life
-        return Approval.objects.create(
+        approval = Approval.objects.create(
             provider=provider, case=case, decision=decision, valid_from=valid_from, valid_until=valid_until
         )
+        approval_register_departments(approval=approval)
+        return approval
 
 
 def _provider_with_user(orgnr, name, city, municipality, postcode) -> tuple[Provider, User]:

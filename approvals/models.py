@@ -35,8 +35,15 @@ FTE_FIELD = dict(max_digits=4, decimal_places=3, default=Decimal("0"))
 class CaseSequence(models.Model):
     """Last case number used per year; allocated under SELECT ... FOR UPDATE."""
 
-    year = models.PositiveIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
+    year = models.PositiveIntegerField(_("year"), primary_key=True)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("case number sequence")
+        verbose_name_plural = _("case number sequences")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
 
 
 class CaseStatus(models.TextChoices):
@@ -68,9 +75,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
     django_fsm.ConcurrentTransition, so two handlers cannot both decide the same case."""
 
     case_number = models.CharField(_("case number"), max_length=12, unique=True)
-    year = models.PositiveIntegerField()
-    sequence = models.PositiveIntegerField()
-    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="cases")
+    year = models.PositiveIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence number"))
+    provider = models.ForeignKey(
+        "providers.Provider", verbose_name=_("provider (BHT)"), on_delete=models.PROTECT, related_name="cases"
+    )
     status = FSMField(
         _("status"), max_length=30, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED, protected=True
     )
@@ -88,8 +97,16 @@ class Case(ConcurrentTransitionMixin, models.Model):
     failed_rule_count = models.PositiveSmallIntegerField(_("failed statutory rules"), default=0)
     warning_count = models.PositiveSmallIntegerField(_("warnings"), default=0)
     renews = models.ForeignKey(
-        "Approval", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewal_cases"
+        "Approval",
+        verbose_name=_("renews approval"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="renewal_cases",
     )
+    # A renewal received before the current approval ends is decided by that end (the last day
+    # of the approval), so the provider does not drop out of the register while waiting on us.
+    decide_by = models.DateField(_("decide by"), null=True, blank=True)
     # Handler side: the open request for more information (shown to the provider), and a
     # notice of revocation (varsel om tilbakekall) with its reason and deadline.
     information_request = models.TextField(_("request for more information"), blank=True)
@@ -187,10 +204,16 @@ class Application(FSMModelMixin, models.Model):
     """An approval application (søknad om godkjenning). A draft is edited freely; a submitted
     version is frozen. Supplements and later edits are new versions on the same case."""
 
-    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="applications")
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="applications")
+    provider = models.ForeignKey(
+        "providers.Provider", verbose_name=_("provider (BHT)"), on_delete=models.PROTECT, related_name="applications"
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
-    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    previous = models.ForeignKey(
+        "self", verbose_name=_("previous version"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     renews = models.ForeignKey(
         "Approval",
         verbose_name=_("renews approval"),
@@ -218,12 +241,17 @@ class Application(FSMModelMixin, models.Model):
     declaration_accepted = models.BooleanField(_("declaration accepted"), default=False)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # Rule evaluation frozen at submission (rules.evaluate as JSON), shown to the handler.
     evaluation = models.JSONField(_("rule evaluation at submission"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -255,7 +283,9 @@ class Application(FSMModelMixin, models.Model):
 
 
 class ApplicationDepartment(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="departments")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="departments"
+    )
     name = models.CharField(_("name"), max_length=200)
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=4, blank=True)
@@ -269,12 +299,17 @@ class ApplicationDepartment(models.Model):
         verbose_name_plural = _("departments in application")
         ordering = ["id"]
 
+    def __str__(self):
+        return f"{self.name} ({self.municipality_number})"
+
 
 class StaffMember(models.Model):
     """One person in the staff roster (bemanning) of an application, with FTE (årsverk)
     in the BHT and per discipline (fagområde)."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="staff")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="staff"
+    )
     name = models.CharField(_("name"), max_length=200)
     profession = models.CharField(_("profession"), max_length=30, choices=Profession.choices)
     hpr_number = models.CharField(
@@ -356,14 +391,18 @@ class ApplicationDocument(models.Model):
     """A PDF attached to an application; served only to the provider's own users and to
     case handlers, through a view that checks access. The original file name is kept."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="documents"
+    )
     kind = models.CharField(_("kind"), max_length=40, choices=DocumentKind.choices)
     file = models.FileField(_("file"), upload_to=document_upload_to, max_length=255)
     original_name = models.CharField(_("original file name"), max_length=255)
     size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     carried_over = models.BooleanField(_("carried over from the last approval"), default=False)
     history = HistoricalRecords()
 
@@ -399,13 +438,18 @@ class CaseEvent(models.Model):
         FOLLOWUP_CREATED = "followup_created", _("Follow-up task created")
         OTHER = "other", _("Other")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     message = models.TextField(_("message"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -413,20 +457,28 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("case events")
         ordering = ["created_at", "id"]
 
+    def __str__(self):
+        return f"{self.case} {self.get_kind_display()} {self.created_at:%d.%m.%Y %H:%M}"
+
 
 class CaseNote(models.Model):
     """An internal note (intern merknad) on a case; visible to case handlers only."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
     text = models.TextField(_("note"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("internal note")
         verbose_name_plural = _("internal notes")
         ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.case}: {self.text[:60]}"
 
 
 class DecisionOutcome(models.TextChoices):
@@ -439,10 +491,14 @@ class DecisionOutcome(models.TextChoices):
 class Decision(models.Model):
     """An individual decision (enkeltvedtak) on a case, with the assessment per requirement."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
-    application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="decisions")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=DecisionOutcome.choices)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided"))
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -468,6 +524,9 @@ class Decision(models.Model):
                 name="decision_special_case_justified",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.case} {self.get_outcome_display()} {self.decided_at:%d.%m.%Y}"
 
     # Decisions against the provider that can be appealed (forvaltningsloven § 28).
     APPEALABLE_OUTCOMES = ("rejected", "revoked")
@@ -498,19 +557,24 @@ class DecisionLetter(models.Model):
     """Outbox row for the decision letter (vedtaksbrev): exactly one per decision.
     The Celery task fills it in; the periodic sweep picks up pending rows."""
 
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="letter")
-    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
-    pdf = models.FileField(upload_to=letter_upload_to, blank=True, max_length=255)
-    pages = models.PositiveSmallIntegerField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    generated_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    decision = models.OneToOneField(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="letter"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    pdf = models.FileField(_("PDF"), upload_to=letter_upload_to, blank=True, max_length=255)
+    pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    generated_at = models.DateTimeField(_("generated"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("decision letter")
         verbose_name_plural = _("decision letters")
+
+    def __str__(self):
+        return self.download_name
 
     @property
     def download_name(self) -> str:
@@ -527,9 +591,13 @@ class ApprovalStatus(models.TextChoices):
 class Approval(FSMModelMixin, models.Model):
     """An approval (godkjenning) of a provider for a period (five years unless shorter)."""
 
-    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="approvals")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="approvals")
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="approval")
+    provider = models.ForeignKey(
+        "providers.Provider", verbose_name=_("provider (BHT)"), on_delete=models.PROTECT, related_name="approvals"
+    )
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="approvals")
+    decision = models.OneToOneField(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="approval"
+    )
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     special_case = models.BooleanField(_("approved in special cases"), default=False)
@@ -578,16 +646,23 @@ class Appeal(models.Model):
         UPHELD = "upheld", _("Decision upheld")
         REVERSED = "reversed", _("Decision reversed")
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appeals")
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="appeals")
+    decision = models.ForeignKey(Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="appeals")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("submitted"))
     text = models.TextField(_("grounds for the appeal"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
     outcome_reason = models.TextField(_("reason"), blank=True)
     history = HistoricalRecords()
 
@@ -598,6 +673,9 @@ class Appeal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["decision"], name="appeal_one_per_decision"),
         ]
+
+    def __str__(self):
+        return f"{self.case}: {self.get_status_display()} ({self.submitted_at:%d.%m.%Y})"
 
 
 # ================================================================ lifecycle
@@ -634,7 +712,9 @@ class RenewalReminder(models.Model):
     kind, never two. `pending` rows are sent by the daily job; `skipped` rows are earlier
     thresholds that were passed while the job did not run (only the latest due one is sent)."""
 
-    approval = models.ForeignKey("approvals.Approval", on_delete=models.CASCADE, related_name="reminders")
+    approval = models.ForeignKey(
+        "approvals.Approval", verbose_name=_("approval"), on_delete=models.CASCADE, related_name="reminders"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
@@ -661,7 +741,7 @@ class RenewalReminder(models.Model):
         indexes = [models.Index(fields=["status", "id"])]
 
     def __str__(self):
-        return f"{self.approval_id} {self.kind} {self.status}"
+        return f"{self.approval}: {self.get_kind_display()} ({self.get_status_display()})"
 
 
 class ProviderNotice(models.Model):
@@ -673,16 +753,33 @@ class ProviderNotice(models.Model):
         EXPIRED = "expired", _("Approval expired")
         CHANGE_NOTICE = "change_notice", _("Change notice processed")
 
-    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, related_name="notices")
+    provider = models.ForeignKey(
+        "providers.Provider", verbose_name=_("provider (BHT)"), on_delete=models.CASCADE, related_name="notices"
+    )
     approval = models.ForeignKey(
-        "approvals.Approval", null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+        "approvals.Approval",
+        verbose_name=_("approval"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notices",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     reminder = models.OneToOneField(
-        RenewalReminder, null=True, blank=True, on_delete=models.CASCADE, related_name="notice"
+        RenewalReminder,
+        verbose_name=_("renewal reminder"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notice",
     )
     change_notice = models.OneToOneField(
-        "ChangeNotice", null=True, blank=True, on_delete=models.CASCADE, related_name="notice"
+        "ChangeNotice",
+        verbose_name=_("change notice"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notice",
     )
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
@@ -700,6 +797,9 @@ class ProviderNotice(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.provider}: {self.get_kind_display()} {self.created_at:%d.%m.%Y}"
+
 
 class ChangeNotice(models.Model):
     """A change notice (endringsmelding) from an approved provider: contact details,
@@ -711,9 +811,15 @@ class ChangeNotice(models.Model):
         RULES_MET = "rules_met", _("Staff re-checked; all statutory rules are met")
         FOLLOWUP = "followup", _("A statutory rule is no longer met; a case handler follows up")
 
-    approval = models.ForeignKey("approvals.Approval", on_delete=models.PROTECT, related_name="change_notices")
-    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="change_notices")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approval = models.ForeignKey(
+        "approvals.Approval", verbose_name=_("approval"), on_delete=models.PROTECT, related_name="change_notices"
+    )
+    provider = models.ForeignKey(
+        "providers.Provider", verbose_name=_("provider (BHT)"), on_delete=models.PROTECT, related_name="change_notices"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
     # What changed: {"contact": {field: [old, new]}, "departments": {"added": [...], "removed": [...],
@@ -725,6 +831,8 @@ class ChangeNotice(models.Model):
     evaluation = models.JSONField(_("rule evaluation"), null=True, blank=True)
     failed_rules = models.JSONField(_("failed statutory rules"), default=list, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    # The token of the form it was sent from: the same form sent twice makes one notice.
+    submission_token = models.UUIDField(_("submission token"), null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("change notice")
@@ -736,6 +844,9 @@ class ChangeNotice(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.provider} {self.submitted_at:%d.%m.%Y %H:%M}: {self.get_outcome_display()}"
+
 
 class FollowUpTask(models.Model):
     """A follow-up task (oppfølgingsoppgave) for the case handlers: an approved provider's
@@ -745,10 +856,19 @@ class FollowUpTask(models.Model):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
 
-    case = models.ForeignKey("approvals.Case", on_delete=models.PROTECT, related_name="followup_tasks")
-    approval = models.ForeignKey("approvals.Approval", on_delete=models.PROTECT, related_name="followup_tasks")
+    case = models.ForeignKey(
+        "approvals.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="followup_tasks"
+    )
+    approval = models.ForeignKey(
+        "approvals.Approval", verbose_name=_("approval"), on_delete=models.PROTECT, related_name="followup_tasks"
+    )
     change_notice = models.OneToOneField(
-        ChangeNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="followup_task"
+        ChangeNotice,
+        verbose_name=_("change notice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="followup_task",
     )
     title = models.CharField(_("title"), max_length=200)
     failed_rules = models.JSONField(_("failed statutory rules"), default=list)
@@ -756,7 +876,12 @@ class FollowUpTask(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     resolution = models.TextField(_("resolution"), blank=True)
 
@@ -771,3 +896,6 @@ class FollowUpTask(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_status_display()})"

@@ -23,6 +23,7 @@ urlpatterns = [
     path("dokumenter/<int:pk>/", views.document_download, name="document_download"),
     # The approval's lifecycle on the provider's side: change notice (endringsmelding), renewal.
     path("endringsmelding/", lifecycle_views.change_notice_create, name="change_notice_create"),
+    path("endringsmelding/regelsjekk/", lifecycle_views.change_notice_rule_panel, name="change_notice_rule_panel"),
     path("endringsmeldinger/<int:pk>/", lifecycle_views.change_notice_detail, name="change_notice_detail"),
     path("godkjenning/<int:approval_pk>/forny/", lifecycle_views.renewal_start, name="renewal_start"),
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import shutil
 import statistics
 import sys
 import time
@@ -119,7 +120,8 @@ def main() -> int:
 
     from run import Portal  # bench/faults/run.py
 
-    portal = Portal(Path(tempfile.mkdtemp(prefix="bht-load-")))
+    tmp = Path(tempfile.mkdtemp(prefix="bht-load-"))
+    portal = Portal(tmp)
     try:
         portal.setup()
         portal.start_web()
@@ -130,6 +132,7 @@ def main() -> int:
         return 1 if result["errors"] else 0
     finally:
         portal.close()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

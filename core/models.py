@@ -37,6 +37,9 @@ class JobRun(models.Model):
         ]
         indexes = [models.Index(fields=["job", "-started_at"])]
 
+    def __str__(self):
+        return f"{self.job} {self.started_at:%d.%m.%Y %H:%M} ({self.status})"
+
     @property
     def duration(self):
         return (self.finished_at - self.started_at) if self.finished_at else None

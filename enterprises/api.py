@@ -90,6 +90,19 @@ class ObligationSerializer(serializers.Serializer):
     list_version = ListVersionSerializer()
     codes = CodeSerializer(many=True)
     enterprise = EnterpriseSerializer(allow_null=True, help_text="Only when asked by organisation number.")
+    subunit = inline_serializer(
+        "ObligationQueriedSubUnit",
+        fields={
+            "orgnr": serializers.CharField(),
+            "name": serializers.CharField(),
+            "parent_orgnr": serializers.CharField(),
+            "status": serializers.ChoiceField(choices=STATUSES),
+            "codes": CodeSerializer(many=True),
+            "closed_on": serializers.DateField(allow_null=True),
+        },
+        allow_null=True,
+        help_text="When asked by a sub-unit's own number: that sub-unit (the answer is its parent's, in enterprise).",
+    )
     notes = serializers.ListField(child=serializers.CharField())
 
 
@@ -122,6 +135,19 @@ def _code(a: obligation.CodeAssessment) -> dict:
     if a.standard == obligation.SN2007:
         data["successors"] = [_code(s) for s in a.successors]
     return data
+
+
+def _queried_subunit(sub) -> dict | None:
+    if sub is None:
+        return None
+    return {
+        "orgnr": sub.orgnr,
+        "name": sub.name,
+        "parent_orgnr": sub.parent_orgnr,
+        "status": sub.status.value,
+        "codes": [_code(c) for c in sub.codes],
+        "closed_on": sub.closed_on.isoformat() if sub.closed_on else None,
+    }
 
 
 def answer_json(answer: ObligationAnswer) -> dict:
@@ -163,6 +189,7 @@ def answer_json(answer: ObligationAnswer) -> dict:
         },
         "codes": [_code(a) for a in answer.assessment.codes],
         "enterprise": enterprise,
+        "subunit": _queried_subunit(answer.queried_subunit),
         "notes": [str(n) for n in answer.notes],
     }
 

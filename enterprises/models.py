@@ -47,6 +47,9 @@ class CodeCorrespondence(models.Model):
             models.UniqueConstraint(fields=["sn2007_code", "sn2025_code"], name="codecorrespondence_unique_pair"),
         ]
 
+    def __str__(self):
+        return f"{self.sn2007_code} → {self.sn2025_code}"
+
 
 class Municipality(models.Model):
     """Kommune, with its county (fylke)."""

@@ -108,6 +108,8 @@ class SubUnitAnswer:
     municipality_name: str
     status: Status
     codes: tuple[obligation.CodeAssessment, ...]
+    parent_orgnr: str = ""
+    closed_on: datetime.date | None = None
 
 
 @dataclass
@@ -121,6 +123,8 @@ class ObligationAnswer:
     notes: list[str] = field(default_factory=list)
     county_number: str = ""
     county_name: str = ""
+    # Asked by a sub-unit's own number (bedriftsnummer): that sub-unit; the answer is its parent's.
+    queried_subunit: SubUnitAnswer | None = None
 
     @property
     def version(self) -> obligation.ListVersion:
@@ -129,6 +133,17 @@ class ObligationAnswer:
     @property
     def dispensations_in_force(self) -> list[Dispensation]:
         return [d for d in self.dispensations if d.in_force_on(self.day)]
+
+    @property
+    def depends_on(self) -> list[str]:
+        """For a "depends" answer: what decides it (each open condition, once)."""
+        notes = _depends_notes(self.assessment.codes)
+        for sub in [self.queried_subunit, *self.subunits]:
+            if sub is not None and sub.status == Status.DEPENDS:
+                notes += _depends_notes(sub.codes)
+        if not self.assessment.codes and self.enterprise is not None:
+            notes.append(_("The register has no industry code for the enterprise, so the list cannot answer."))
+        return list(dict.fromkeys(str(n) for n in notes))
 
 
 def _depends_notes(codes) -> list[str]:
@@ -338,10 +353,48 @@ def _json(value):
 
 
 def obligation_for_orgnr(orgnr: str, *, day: datetime.date) -> ObligationAnswer:
-    """The answer for an enterprise in the register copy (1 query on PostgreSQL). Raises
-    Enterprise.DoesNotExist or obligation.NoListInForce."""
+    """The answer for an enterprise in the register copy (1 query on PostgreSQL). A sub-unit's
+    own number (bedriftsnummer) is answered for its parent, with the sub-unit named
+    (`queried_subunit`). Raises Enterprise.DoesNotExist or obligation.NoListInForce."""
+    try:
+        enterprise, subs, dispensations = _enterprise_bundle(orgnr)
+    except Enterprise.DoesNotExist:
+        return _obligation_for_subunit(orgnr, day=day)
+    return _enterprise_answer(enterprise, subs, dispensations, day=day)
+
+
+def _obligation_for_subunit(orgnr: str, *, day: datetime.date) -> ObligationAnswer:
+    """A sub-unit's number: the duty lies with the employer, so the answer is the parent's
+    (all its sub-units included), with the asked sub-unit's own codes assessed beside it."""
+    sub = SubUnit.objects.filter(orgnr=orgnr).first()
+    if sub is None or not sub.parent_id:
+        raise Enterprise.DoesNotExist(orgnr)
+    answer = obligation_for_orgnr(sub.parent_id, day=day)
+    codes = _assess_codes(sub.codes, day=day, ref=reference_data(), standard=answer.enterprise.nace_standard).codes
+    answer.queried_subunit = SubUnitAnswer(
+        orgnr=sub.orgnr,
+        name=sub.name,
+        municipality_name=sub.municipality_name,
+        status=obligation.overall(c.status for c in codes) if codes else Status.NOT_OBLIGED,
+        codes=codes,
+        parent_orgnr=sub.parent_id,
+        closed_on=sub.closed_on,
+    )
+    note = _(
+        "%(orgnr)s is the number of a sub-unit (bedriftsnummer), %(name)s. The duty lies with the employer, "
+        "%(parent)s (%(parent_orgnr)s): the answer is for the enterprise as a whole, its sub-units included."
+    ) % {"orgnr": sub.orgnr, "name": sub.name, "parent": answer.enterprise.name, "parent_orgnr": sub.parent_id}
+    notes = [note]
+    if sub.closed_on:
+        notes.append(
+            _("The sub-unit was closed on %(date)s.") % {"date": date_format(sub.closed_on, "SHORT_DATE_FORMAT")}
+        )
+    answer.notes = notes + answer.notes
+    return answer
+
+
+def _enterprise_answer(enterprise, subs, dispensations, *, day: datetime.date) -> ObligationAnswer:
     ref = reference_data()
-    enterprise, subs, dispensations = _enterprise_bundle(orgnr)
     standard = enterprise.nace_standard
     assessment = _assess_codes(enterprise.codes, day=day, ref=ref, standard=standard)
     subunits = []

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.selectors import inspectors
+
 from .models import (
     ChecklistPoint,
     ChecklistVersion,
@@ -34,6 +36,16 @@ class InspectionAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "orgnr")
     readonly_fields = ("status",)
     inlines = [FindingInline, EventInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "inspector":  # only inspectors inspect
+            kwargs["queryset"] = inspectors()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "team":
+            kwargs["queryset"] = inspectors()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Order)

@@ -146,7 +146,7 @@ class Inspection(FSMModelMixin, models.Model):
         protected=True,
     )
     followup_task_id = models.IntegerField(_("follow-up on the approval case"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -263,7 +263,9 @@ class Finding(models.Model):
         NONCONFORMITY = "nonconformity", _("Non-conformity")
         REMARK = "remark", _("Remark")
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="findings"
+    )
     answer = models.OneToOneField(
         ChecklistAnswer, null=True, blank=True, on_delete=models.SET_NULL, related_name="finding"
     )
@@ -336,7 +338,9 @@ class Order(FSMModelMixin, models.Model):
     what must be done and a compliance deadline (frist), which can be extended on request.
     open → overdue (the daily job) → compliance documented → closed."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="orders")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.PROTECT, related_name="orders"
+    )
     finding = models.ForeignKey(
         Finding, verbose_name=_("finding"), null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
     )
@@ -355,7 +359,12 @@ class Order(FSMModelMixin, models.Model):
     compliance_documentation = models.TextField(_("documented compliance"), blank=True)
     compliance_documented_at = models.DateTimeField(_("compliance documented"), null=True, blank=True)
     compliance_registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compliance registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     history = HistoricalRecords()
@@ -432,10 +441,12 @@ class OrderOverdueNotice(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
 
-    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="overdue_notice")
+    order = models.OneToOneField(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="overdue_notice"
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     recipient = models.EmailField(_("recipient"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
@@ -446,6 +457,9 @@ class OrderOverdueNotice(models.Model):
                 condition=Q(status="pending") | Q(status="sent", sent_at__isnull=False), name="overdue_notice_sent_at"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.order}: {self.get_status_display()}"
 
 
 # ---------------------------------------------------------------- other reactions

@@ -54,8 +54,8 @@ class Provider(models.Model):
     contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -70,7 +70,9 @@ class Provider(models.Model):
 class Department(models.Model):
     """A department (avdeling) of a provider, as in the public register."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="departments")
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider (BHT)"), on_delete=models.CASCADE, related_name="departments"
+    )
     name = models.CharField(_("name"), max_length=200)
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=4, blank=True)

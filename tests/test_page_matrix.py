@@ -100,6 +100,8 @@ EXPECTED: dict[str, tuple[str | None, str, str, dict]] = {
     "approvals:application_revise": ("submitted", "post", "", OWN_PROVIDER_POST),
     "approvals:document_download": ("document", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
     "approvals:change_notice_create": (None, "get", "", PROVIDERS),  # B: no valid approval, says so
+    # live rule panel of the change notice: B has no valid approval (404)
+    "approvals:change_notice_rule_panel": (None, "post", "", row(LOGIN, 403, 403, 200, 404, 403, 403)),
     # ------------------------------------------------------------ case handling, register
     "approvals:case_queue": (None, "get", "", HANDLERS),
     "approvals:case_detail": ("case", "get", "", HANDLERS),

@@ -247,7 +247,7 @@ LISTS = {
         _applications,
         20,
         "You have no applications yet. Start one with the button above.",
-        5,
+        6,  # 6: with the check for a pending case (no second application meanwhile)
     ),
     "register": ListPage("approvals:register", "", _register, 25, "No approved providers match the search.", 4),
     "dispensations": ListPage(

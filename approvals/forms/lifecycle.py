@@ -9,10 +9,9 @@ from approvals.forms.provider import (
     DepartmentForm,
     DepartmentFormSetBase,
     StaffForm,
-    StaffFormSet,
+    StaffFormSetBase,
     four_digits,
 )
-from providers.models import DEPARTMENT_FIELDS
 
 
 class ContactForm(forms.Form):
@@ -29,12 +28,39 @@ class ContactForm(forms.Form):
 
 class ChangeDepartmentForm(DepartmentForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The name as registered (hidden): the card keeps its heading and its "Remove" box after
+    # a validation error, when the form is bound to the POST and has no initial data.
+    registered_name = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @property
+    def legend(self) -> str:
+        return _registered(self, "registered_name") or _("New department")
+
+    @property
+    def is_registered(self) -> bool:
+        return bool(_registered(self, "registered_name"))
+
+
+class ChangeStaffForm(StaffForm):
+    registered_name = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @property
+    def legend(self) -> str:
+        return _registered(self, "registered_name") or _("New person")
+
+    @property
+    def is_registered(self) -> bool:
+        return bool(_registered(self, "registered_name"))
+
+
+def _registered(form, field: str) -> str:
+    return (form[field].value() or "").strip()
 
 
 ChangeDepartmentFormSet = forms.formset_factory(
     ChangeDepartmentForm, formset=DepartmentFormSetBase, extra=1, can_delete=True
 )
-ChangeStaffFormSet = StaffFormSet
+ChangeStaffFormSet = forms.formset_factory(ChangeStaffForm, formset=StaffFormSetBase, extra=1, can_delete=True)
 
 
 class ChangeNoticeCommentForm(forms.Form):
@@ -44,20 +70,18 @@ class ChangeNoticeCommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example when the change takes effect, or who replaces whom."),
     )
+    # One token per form shown: the same form sent twice (double click, back button) makes one notice.
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
 
-def department_initial(departments) -> list[dict]:
-    return [
-        {
-            "id": d.pk,
-            **{f: getattr(d, f) for f in DEPARTMENT_FIELDS},
-        }
-        for d in departments
-    ]
+def department_initial(departments: list[dict]) -> list[dict]:
+    """Form rows from selectors.approval_current_departments (dicts, `id` for registered ones)."""
+    return [{**d, "registered_name": d["name"]} for d in departments]
 
 
 def staff_initial(roster: list[rules.StaffInput]) -> list[dict]:
-    return [StaffForm.initial_from(entry) for entry in roster]
+    # registered_name: the card keeps its heading and "Remove" box after a validation error
+    return [{**StaffForm.initial_from(entry), "registered_name": entry.name} for entry in roster]
 
 
 def staff_rows(formset) -> list[rules.StaffInput]:

@@ -193,7 +193,8 @@ class DepartmentFormSetBase(_Formset):
 
 
 DepartmentFormSet = forms.formset_factory(DepartmentForm, formset=DepartmentFormSetBase, extra=1, can_delete=True)
-StaffFormSet = forms.formset_factory(StaffForm, formset=_Formset, extra=1, can_delete=True)
+StaffFormSetBase = _Formset
+StaffFormSet = forms.formset_factory(StaffForm, formset=StaffFormSetBase, extra=1, can_delete=True)
 
 
 def add_row(data, prefix: str):

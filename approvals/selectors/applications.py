@@ -7,15 +7,19 @@ from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import CASE_HANDLER_ROLES, Role
 from approvals import rules
 from approvals.models import (
+    CASE_OPEN_STATUSES,
     Application,
     ApplicationDocument,
     ApplicationStatus,
     ApprovalStatus,
+    Case,
     CaseStatus,
+    Decision,
     DocumentKind,
     StaffMember,
 )
@@ -57,6 +61,16 @@ def application_detail_for_user(*, user, pk: int) -> Application:
     )
 
 
+def application_case_decisions(*, application: Application) -> list[Decision]:
+    """The decisions on the application's case, newest first, with their letters (for the
+    provider's view of a decided application)."""
+    if not application.case_id:
+        return []
+    return list(
+        Decision.objects.filter(case_id=application.case_id).select_related("letter").order_by("-decided_at", "-id")
+    )
+
+
 def document_get_for_user(*, user, pk: int) -> ApplicationDocument:
     """One uploaded document; 404 unless the user's provider owns its application or the user
     is a case handler or administrator."""
@@ -80,6 +94,32 @@ def application_list_for_provider(*, provider_id: int, q: str = "") -> QuerySet[
         staff_count=Count("staff", distinct=True),
         staff_fte=Sum("staff__fte"),
     ).order_by("-created_at", "-id")
+
+
+def provider_pending_case(*, provider_id: int, exclude_case_id: int | None = None) -> Case | None:
+    """The provider's case not yet decided (a first application or a renewal), if any."""
+    qs = Case.objects.filter(provider_id=provider_id, status__in=CASE_OPEN_STATUSES)
+    if exclude_case_id:
+        qs = qs.exclude(pk=exclude_case_id)
+    return qs.order_by("received_at", "id").first()
+
+
+def _pending_case_message(case: Case) -> str:
+    if case.renews_id:
+        return _(
+            "Your renewal application (case %(number)s) is under consideration; you can send a new "
+            "application when it has been decided."
+        ) % {"number": case.case_number}
+    return _(
+        "Your application (case %(number)s) is under consideration; you can send a new application when "
+        "it has been decided, or send more information on that case when we ask for it."
+    ) % {"number": case.case_number}
+
+
+def application_pending_refusal(*, provider_id: int, exclude_case_id: int | None = None) -> str:
+    """Why the provider may not start or send another application now ("" when it may)."""
+    case = provider_pending_case(provider_id=provider_id, exclude_case_id=exclude_case_id)
+    return _pending_case_message(case) if case is not None else ""
 
 
 def other_fte_by_hpr(*, hpr_numbers, exclude_provider_id: int | None) -> dict[str, Decimal]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import F, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from approvals.models import (
     CaseEvent,
     CaseNote,
     CaseStatus,
+    ChangeNotice,
     Decision,
 )
 from approvals.selectors.applications import application_evaluate
@@ -104,7 +106,13 @@ def case_queue(
         if digits.isdigit():
             cond |= Q(provider__orgnr__startswith=digits)
         qs = qs.filter(cond)
-    return qs.order_by(SORTS.get(sort, "-received_at"), "-id")
+    order = SORTS.get(sort, "-received_at")
+    if order in ("received_at", "-received_at"):
+        # By date received (the default), an open renewal that must be decided before the
+        # approval ends comes first, the earliest decide-by date first.
+        urgent = DbCase(When(status__in=CASE_OPEN_STATUSES, then=F("decide_by")), default=None)
+        return qs.order_by(urgent.asc(nulls_last=True), order, "-id")
+    return qs.order_by(order, "-id")
 
 
 def days_in_treatment(case: Case, *, now: datetime.datetime | None = None) -> int:
@@ -164,6 +172,26 @@ def case_page_data(*, case: Case) -> dict:
         "decisions": decisions,
         "appeals": [a for d in decisions for a in d.appeals.all()],
         "days_in_treatment": days_in_treatment(case),
+        "current_staffing": case_current_staffing(case=case),
+    }
+
+
+def case_current_staffing(*, case: Case) -> dict | None:
+    """The staffing as it stands when a change notice changed it after the application: the
+    latest such notice and its rule evaluation (None when the application's roster stands)."""
+    notice = (
+        ChangeNotice.objects.filter(approval__case=case, staff__isnull=False, evaluation__isnull=False)
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+    if notice is None:
+        return None
+    rules_ = notice.evaluation.get("rules", [])
+    return {
+        "notice": notice,
+        "approvable": notice.evaluation.get("approvable"),
+        "rules": rules_,
+        "failed": [r for r in rules_ if not r.get("passed")],
     }
 
 

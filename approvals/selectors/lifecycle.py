@@ -25,6 +25,7 @@ from approvals.models import (
     ProviderNotice,
     RenewalReminder,
 )
+from providers.models import DEPARTMENT_FIELDS
 
 
 # ---------------------------------------------------------------- approvals and rosters
@@ -52,6 +53,24 @@ def approval_current_roster(approval: Approval) -> list[rules.StaffInput]:
     if source is None:
         return []
     return [m.roster_entry() for m in source.staff.all()]
+
+
+def approval_current_departments(approval: Approval) -> list[dict]:
+    """The departments as they stand: the register's (with `id`), else the approved
+    application's (without `id`: they are registered when the change notice is sent)."""
+    registered = list(approval.provider.departments.order_by("name", "id"))
+    if registered:
+        return [{"id": d.pk, **{f: getattr(d, f) for f in DEPARTMENT_FIELDS}} for d in registered]
+    source = approval_source_application(approval)
+    if source is None:
+        return []
+    return [{f: getattr(d, f) for f in DEPARTMENT_FIELDS} for d in source.departments.order_by("id")]
+
+
+def change_notice_by_token(*, approval: Approval, token) -> ChangeNotice | None:
+    if not token:
+        return None
+    return ChangeNotice.objects.filter(approval=approval, submission_token=token).first()
 
 
 def approval_documents_present(approval: Approval) -> dict[str, bool]:

@@ -35,7 +35,11 @@ from approvals.models import (
     DocumentKind,
     StaffMember,
 )
-from approvals.selectors.applications import REQUIRED_DOCUMENT_KINDS, application_evaluate
+from approvals.selectors.applications import (
+    REQUIRED_DOCUMENT_KINDS,
+    application_evaluate,
+    application_pending_refusal,
+)
 from approvals.services.cases import case_supplement
 from approvals.services.events import case_event_record
 from approvals.services.numbering import case_number_allocate
@@ -100,8 +104,12 @@ def application_create(
 
     A renewal (`renews`) also carries the roster as it stands today (`roster`) and the stored
     documents of the approved application (`source`; its departments when the register has
-    none), every copied row marked carried_over."""
+    none), every copied row marked carried_over. Refused (ValidationError) while one of the
+    provider's cases is pending."""
     with transaction.atomic():
+        refusal = application_pending_refusal(provider_id=provider.pk)
+        if refusal:
+            raise ValidationError(refusal, code="pending")
         data = {f: getattr(provider, f) for f in ORGANISATION_FIELDS}
         data.update({k: v for k, v in _register_unit(provider.orgnr).items() if not data.get(k)})
         if source is not None:
@@ -303,6 +311,10 @@ def application_problems(
         )
     if include_declaration and not application.declaration_accepted:
         problems.append(_("Confirm the declaration."))
+    if application.case_id is None:  # a new case; a supplement goes on its own pending case
+        refusal = application_pending_refusal(provider_id=application.provider_id)
+        if refusal:
+            problems.insert(0, refusal)
     return problems
 
 
@@ -326,13 +338,17 @@ def application_submit(*, application: Application, actor: AbstractBaseUser) -> 
         else:
             year = timezone.localdate(now).year
             sequence, number = case_number_allocate(year=year)
+            renews = application.renews
+            # Sent before the approval ends: decided by its last day.
+            decide_by = renews.valid_until if renews and renews.valid_until >= timezone.localdate(now) else None
             case = Case.objects.create(
                 case_number=number,
                 year=year,
                 sequence=sequence,
                 provider=application.provider,
                 received_at=now,
-                renews=application.renews,
+                renews=renews,
+                decide_by=decide_by,
                 failed_rule_count=len(evaluation.failed),
                 warning_count=len(evaluation.warnings),
             )

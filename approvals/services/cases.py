@@ -34,10 +34,13 @@ from approvals.models import (
     DecisionOutcome,
 )
 from approvals.rules import REQUIREMENTS_BY_ID
+from approvals.selectors import lifecycle as lifecycle_selectors
 from approvals.selectors.applications import application_evaluate
 from approvals.services.events import case_event_record
 from core.official import in_official_language, official_date
 from notifications.services import notification_queue
+from providers import services as provider_services
+from providers.models import DEPARTMENT_FIELDS
 from providers.selectors import provider_recipients
 
 logger = logging.getLogger(__name__)
@@ -335,7 +338,7 @@ def case_decide(
             **fields,
         )
         if outcome != DecisionOutcome.REJECTED:
-            Approval.objects.create(
+            approval = Approval.objects.create(
                 provider=case.provider,
                 case=case,
                 decision=decision,
@@ -344,6 +347,7 @@ def case_decide(
                 special_case=outcome == DecisionOutcome.APPROVED_SPECIAL,
                 conditions=conditions,
             )
+            approval_register_departments(approval=approval)  # the register lists the approved departments
         case_event_record(
             case=case,
             kind=CaseEvent.Kind.DECIDED,
@@ -353,6 +357,22 @@ def case_decide(
         )
         decision_letter_queue(decision=decision)
     return decision
+
+
+def approval_register_departments(*, approval: Approval) -> dict:
+    """The register's departments become the approved application's (an approval is granted
+    for the departments applied for). Registered departments of the same name keep their row."""
+    source = lifecycle_selectors.approval_source_application(approval)
+    if source is None:
+        return {}
+    with transaction.atomic():
+        provider = provider_services.provider_lock(provider_id=approval.provider_id)
+        registered = {d.name: d.pk for d in provider.departments.all()}
+        departments = [
+            {"id": registered.get(d.name), **{f: getattr(d, f) for f in DEPARTMENT_FIELDS}}
+            for d in source.departments.order_by("id")
+        ]
+        return provider_services.provider_departments_replace(provider=provider, departments=departments)
 
 
 # ---------------------------------------------------------------- revocation

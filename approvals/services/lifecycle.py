@@ -296,6 +296,7 @@ def change_notice_submit(
     departments: list[dict],
     staff: list[rules.StaffInput],
     comment: str = "",
+    token=None,
 ) -> ChangeNotice:
     """Register a change notice (endringsmelding) for a valid approval.
 
@@ -304,13 +305,19 @@ def change_notice_submit(
     Contact and departments are applied to the register at once. A changed roster is
     re-checked with approvals.rules.evaluate; a statutory rule that passed before and fails
     now creates a follow-up task for the case handlers. Raises ValidationError when nothing
-    changed or the approval is not valid."""
+    changed or the approval is not valid. `token` (the form's): a second call with the same
+    token returns the notice the first one made and changes nothing."""
     with transaction.atomic():
         approval = (
             Approval.objects.select_for_update(of=("self",))
             .select_related("case", "decision", "provider")
             .get(pk=approval.pk)
         )
+        # Under the approval's lock: a concurrent second submit waits here, then finds the first.
+        already = selectors.change_notice_by_token(approval=approval, token=token)
+        if already is not None:
+            already.duplicate = True
+            return already
         if approval.status != ApprovalStatus.VALID:
             raise ValidationError(_("Change notices can only be sent for a valid approval."))
         provider = provider_services.provider_lock(provider_id=approval.provider_id)
@@ -372,6 +379,7 @@ def change_notice_submit(
             evaluation=evaluation_json,
             failed_rules=newly_failed,
             outcome=outcome,
+            submission_token=token or None,
         )
         with in_official_language():
             parts = []

@@ -24,7 +24,7 @@ from approvals.forms.handler import (
     RevocationDropForm,
     RevocationNoticeForm,
 )
-from approvals.models import Appeal
+from approvals.models import CASE_OPEN_STATUSES, Appeal
 from approvals.selectors import cases as selectors
 from approvals.selectors import lifecycle as lifecycle_selectors
 from approvals.services import cases as services
@@ -49,7 +49,11 @@ def case_queue(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page.object_list:
         case.days = selectors.days_in_treatment(case)
-    return render(request, "approvals/handler/queue.html", {"title": _("Case queue"), "form": form, "page": page})
+    return render(
+        request,
+        "approvals/handler/queue.html",
+        {"title": _("Case queue"), "form": form, "page": page, "open_statuses": CASE_OPEN_STATUSES},
+    )
 
 
 def _actions(case) -> set[str]:

@@ -39,7 +39,7 @@ def _own_application(request, pk):
     return selectors.application_get_for_user(user=request.user, pk=pk)
 
 
-def _panel_context(evaluation: rules.Evaluation, *, left_out: int = 0) -> dict:
+def rule_panel_context(evaluation: rules.Evaluation, *, left_out: int = 0) -> dict:
     return {
         "evaluation": evaluation,
         "left_out": left_out,
@@ -72,7 +72,12 @@ def application_list(request):
     return render(
         request,
         "approvals/provider/application_list.html",
-        {"page": page, "q": q, "provider": request.user.provider},
+        {
+            "page": page,
+            "q": q,
+            "provider": request.user.provider,
+            "pending_refusal": selectors.application_pending_refusal(provider_id=request.user.provider_id),
+        },
     )
 
 
@@ -80,22 +85,33 @@ def application_list(request):
 @require_http_methods(["GET", "POST"])
 def application_create(request):
     if request.method == "POST":
-        application = services.application_create(provider=request.user.provider)
+        try:
+            application = services.application_create(provider=request.user.provider)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("approvals:application_list")
         messages.success(request, _("A new draft application has been created."))
         return redirect("approvals:application_edit", pk=application.pk)
-    return render(request, "approvals/provider/application_create.html", {"provider": request.user.provider})
+    return render(
+        request,
+        "approvals/provider/application_create.html",
+        {
+            "provider": request.user.provider,
+            "pending_refusal": selectors.application_pending_refusal(provider_id=request.user.provider_id),
+        },
+    )
 
 
 # ---------------------------------------------------------------- detail
 @access(Role.PROVIDER)
 def application_detail(request, pk):
     application = selectors.application_detail_for_user(user=request.user, pk=_own_application(request, pk).pk)
-    if application.evaluation and not application.is_draft:
-        evaluation = None
-        frozen = application.evaluation
-    else:
+    if application.is_draft:
         evaluation = selectors.application_evaluate(application=application)
         frozen = None
+    else:  # the automatic check as it was at submission (recomputed only for old records without it)
+        evaluation = None
+        frozen = application.evaluation or selectors.application_evaluate(application=application).as_dict()
     versions = list(application.case.applications.order_by("version")) if application.case_id else [application]
     return render(
         request,
@@ -104,10 +120,11 @@ def application_detail(request, pk):
             "application": application,
             "frozen": frozen,
             "versions": versions,
+            "decisions": selectors.application_case_decisions(application=application),
             "can_revise": application.status == ApplicationStatus.SUBMITTED
             and application.case.status in services.REVISABLE_CASE_STATUSES
             and not any(v.is_draft for v in versions),
-            **(_panel_context(evaluation) if evaluation else {}),
+            **(rule_panel_context(evaluation) if evaluation else {}),
         },
     )
 
@@ -203,7 +220,7 @@ def _render_edit(request, application, org, deps, staff, evaluation, left_out, s
             "staff_formset": staff,
             "focus": focus,
             "step": "edit",
-            **_panel_context(evaluation, left_out=left_out),
+            **rule_panel_context(evaluation, left_out=left_out),
         },
         status=status,
     )
@@ -216,7 +233,7 @@ def application_rule_panel(request, pk):
     application = _own_application(request, pk)
     staff = StaffFormSet(request.POST, prefix="staff")
     evaluation, left_out = _live_evaluation(application, staff)
-    return render(request, "approvals/provider/_rule_panel.html", _panel_context(evaluation, left_out=left_out))
+    return render(request, "approvals/provider/_rule_panel.html", rule_panel_context(evaluation, left_out=left_out))
 
 
 # ---------------------------------------------------------------- documents
@@ -351,7 +368,7 @@ def application_submit(request, pk):
             "form": form,
             "problems": problems,
             "step": "submit",
-            **_panel_context(evaluation),
+            **rule_panel_context(evaluation),
         },
         status=status,
     )

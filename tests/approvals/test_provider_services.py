@@ -89,8 +89,8 @@ def test_first_submission_opens_a_case_and_freezes_the_evaluation(provider, acto
 
 def test_case_numbers_are_sequential_per_year(actor, provider):
     numbers = []
-    for _ in range(3):
-        app = declare(complete_draft(provider))
+    for p in (provider, ProviderFactory(), ProviderFactory()):  # one pending case per provider
+        app = declare(complete_draft(p))
         numbers.append(services.application_submit(application=app, actor=actor).case.case_number)
     year = timezone.localdate().year
     assert numbers == [f"{year}/0001", f"{year}/0002", f"{year}/0003"]

@@ -116,3 +116,21 @@ def test_api_in_openapi_schema(client):
     assert response.status_code == 200
     body = response.content.decode()
     assert "/api/v1/providers" in body or '"/providers"' in body or "/providers:" in body
+
+
+def test_an_approved_case_lists_its_departments_on_the_page_and_in_the_csv(client, case_handler):
+    """Issue 11 item 13: the departments applied for (not the head office) are listed."""
+    from approvals.models import ApplicationDepartment
+    from approvals.services import cases as svc
+    from tests.approvals.factories import CaseFactory
+    from tests.approvals.test_case_workflow import _all_met
+
+    case = CaseFactory(status="in_review")
+    application = case.applications.get()
+    ApplicationDepartment.objects.create(application=application, name="Avdeling Vest", municipality_number="4601")
+    svc.case_decide(case=case, actor=case_handler, outcome="approved", assessments=_all_met())
+    html = client.get(reverse("approvals:register"), {"q": case.provider.orgnr}).content.decode()
+    assert "Avdeling Vest (Bergen)" in html
+    csv_text = client.get(reverse("approvals:register_csv")).content.decode("utf-8-sig")
+    row = next(line for line in csv_text.splitlines() if case.provider.orgnr in line)
+    assert "Avdeling Vest (Bergen)" in row

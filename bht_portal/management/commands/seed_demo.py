@@ -67,8 +67,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed_accounts()
             enterprises_demo.seed(stdout=self.stdout)
-            approvals_demo.seed(stdout=self.stdout)
+            # The older, decided approvals first: a provider cannot apply while a case is pending.
             made = lifecycle_demo.seed(stdout=self.stdout)
+            approvals_demo.seed(stdout=self.stdout)
             inspections_demo.seed(stdout=self.stdout)  # after the lifecycle: inspects an approved BHT
             # Run the daily jobs once, as beat would (only on the first seeding, so a second
             # seed_demo adds no job runs; after that, beat or the jobs page runs them).

@@ -133,6 +133,9 @@ def _form_data(client, url):
                     data[f"{f.prefix}-{name}"] = value.isoformat() if hasattr(value, "isoformat") else value
     for name in form[2].fields:
         data[f"contact-{name}"] = form[2].initial.get(name) or ""
+    comment = response.context["comment_form"]
+    for name in comment.fields:
+        data[f"cn-{name}"] = comment[name].value() or ""
     return data
 
 
