@@ -73,7 +73,9 @@ class ChecklistPoint(models.Model):
     """A point of a checklist with its legal reference. `per_person`: answered once per staff
     member of the BHT (the § 2-3 training)."""
 
-    checklist = models.ForeignKey(ChecklistVersion, on_delete=models.CASCADE, related_name="points")
+    checklist = models.ForeignKey(
+        ChecklistVersion, verbose_name=_("checklist"), on_delete=models.CASCADE, related_name="points"
+    )
     number = models.CharField(_("number"), max_length=10)
     position = models.PositiveSmallIntegerField(_("position"))
     text_nb = models.TextField(_("text (Norwegian)"))
@@ -209,19 +211,29 @@ class InspectionEvent(models.Model):
         FOLLOWUP = "followup", _("Reported to the approval unit")
         CLOSED = "closed", _("Inspection closed")
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="events")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="events"
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     message = models.TextField(_("message"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("inspection event")
         verbose_name_plural = _("inspection events")
         ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.inspection}: {self.get_kind_display()}"
 
 
 class AnswerResult(models.TextChoices):
@@ -233,15 +245,22 @@ class AnswerResult(models.TextChoices):
 class ChecklistAnswer(models.Model):
     """The answer to one checklist point (for a per-person point: one per person, `subject`)."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="answers")
-    point = models.ForeignKey(ChecklistPoint, on_delete=models.PROTECT, related_name="answers")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="answers"
+    )
+    point = models.ForeignKey(ChecklistPoint, verbose_name=_("point"), on_delete=models.PROTECT, related_name="answers")
     subject = models.CharField(_("person"), max_length=200, blank=True)
     result = models.CharField(
         _("result"), max_length=20, choices=AnswerResult.choices, default=AnswerResult.NOT_CHECKED
     )
     note = models.TextField(_("note"), blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
@@ -253,6 +272,9 @@ class ChecklistAnswer(models.Model):
             models.UniqueConstraint(fields=["inspection", "point", "subject"], name="answer_once_per_point_subject"),
             models.CheckConstraint(condition=Q(result__in=AnswerResult.values), name="answer_result_valid"),
         ]
+
+    def __str__(self):
+        return f"{self.point.number}{' ' + self.subject if self.subject else ''}: {self.get_result_display()}"
 
 
 class Finding(models.Model):
@@ -267,13 +289,18 @@ class Finding(models.Model):
         Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="findings"
     )
     answer = models.OneToOneField(
-        ChecklistAnswer, null=True, blank=True, on_delete=models.SET_NULL, related_name="finding"
+        ChecklistAnswer,
+        verbose_name=_("checklist answer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="finding",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     legal_basis = models.CharField(_("legal reference"), max_length=200, blank=True)
     description = models.TextField(_("description"))
     intended_order = models.TextField(_("intended order"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("finding")
@@ -294,17 +321,24 @@ class Report(models.Model):
     """The inspection report with advance notice of order (tilsynsrapport med varsel om
     pålegg, fvl. § 16), one per inspection, with the deadline for comments."""
 
-    inspection = models.OneToOneField(Inspection, on_delete=models.PROTECT, related_name="report")
+    inspection = models.OneToOneField(
+        Inspection, verbose_name=_("inspection"), on_delete=models.PROTECT, related_name="report"
+    )
     comment_deadline = models.DateField(_("deadline for comments"))
-    pdf = models.FileField(upload_to=_pdf_path, max_length=255)
-    pages = models.PositiveSmallIntegerField(default=1)
+    pdf = models.FileField(_("PDF"), upload_to=_pdf_path, max_length=255)
+    pages = models.PositiveSmallIntegerField(_("pages"), default=1)
     recipients = models.JSONField(_("recipients"), default=list, blank=True)
     sent_at = models.DateTimeField(_("sent"))
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("inspection report")
         verbose_name_plural = _("inspection reports")
+
+    def __str__(self):
+        return f"{self.inspection} ({self.sent_at:%d.%m.%Y})"
 
     @property
     def download_name(self) -> str:
@@ -314,15 +348,22 @@ class Report(models.Model):
 class PartyComment(models.Model):
     """The inspected party's answer to the advance notice (uttalelse), with attachments."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="comments")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="comments"
+    )
     text = models.TextField(_("comments"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
 
     class Meta:
         verbose_name = _("comment on the advance notice")
         verbose_name_plural = _("comments on the advance notice")
         ordering = ["submitted_at", "id"]
+
+    def __str__(self):
+        return f"{self.inspection}: {self.text[:40]}"
 
 
 # ---------------------------------------------------------------- orders
@@ -350,10 +391,15 @@ class Order(FSMModelMixin, models.Model):
     deadline = models.DateField(_("compliance deadline"))
     appeal_deadline = models.DateField(_("appeal deadline"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     letter = models.FileField(_("letter"), upload_to=_pdf_path, blank=True, max_length=255)
-    letter_pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    letter_pages = models.PositiveSmallIntegerField(_("pages in the letter"), null=True, blank=True)
     status = FSMField(_("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.OPEN, protected=True)
     overdue_at = models.DateTimeField(_("marked overdue"), null=True, blank=True)
     compliance_documentation = models.TextField(_("documented compliance"), blank=True)
@@ -417,11 +463,13 @@ class Order(FSMModelMixin, models.Model):
 class OrderExtension(models.Model):
     """A deadline extension granted on the party's request, with the reason (a decision)."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="extensions")
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="extensions")
     old_deadline = models.DateField(_("old deadline"))
     new_deadline = models.DateField(_("new deadline"))
     reason = models.TextField(_("reason"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
 
     class Meta:
@@ -431,6 +479,9 @@ class OrderExtension(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(new_deadline__gt=F("old_deadline")), name="extension_is_later"),
         ]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.old_deadline} → {self.new_deadline}"
 
 
 class OrderOverdueNotice(models.Model):
@@ -488,8 +539,12 @@ class Reaction(models.Model):
     stoppage (stans, § 18-8), infringement fine (overtredelsesgebyr, § 18-10), guidance
     (veiledning) and police report (politianmeldelse, § 19-1)."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="reactions")
-    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="reactions")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.PROTECT, related_name="reactions"
+    )
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), null=True, blank=True, on_delete=models.PROTECT, related_name="reactions"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ReactionKind.choices)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     text = models.TextField(_("reasons"))
@@ -497,11 +552,13 @@ class Reaction(models.Model):
     period = models.CharField(_("period"), max_length=10, choices=FinePeriod.choices, blank=True)
     runs_from = models.DateField(_("runs from"), null=True, blank=True)
     stopped_on = models.DateField(_("stopped"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
     appeal_deadline = models.DateField(_("appeal deadline"), null=True, blank=True)
     letter = models.FileField(_("letter"), upload_to=_pdf_path, blank=True, max_length=255)
-    letter_pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    letter_pages = models.PositiveSmallIntegerField(_("pages in the letter"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -552,18 +609,35 @@ def _document_path(instance, filename):
 class InspectionDocument(models.Model):
     """An uploaded photo or PDF, checked by content (inspections/attachments.py)."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="documents")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="documents"
+    )
     purpose = models.CharField(_("purpose"), max_length=20, choices=DocumentPurpose.choices)
-    finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
-    comment = models.ForeignKey(PartyComment, null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
-    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
-    file = models.FileField(upload_to=_document_path, max_length=255)
+    finding = models.ForeignKey(
+        Finding, verbose_name=_("finding"), null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    comment = models.ForeignKey(
+        PartyComment,
+        verbose_name=_("comment"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    file = models.FileField(_("file"), upload_to=_document_path, max_length=255)
     original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(
+        _("size"),
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     class Meta:
         verbose_name = _("inspection document")
@@ -581,3 +655,6 @@ class InspectionDocument(models.Model):
                 name="inspection_document_type",
             ),
         ]
+
+    def __str__(self):
+        return self.original_name
