@@ -3,8 +3,8 @@
 Four approved providers whose approvals end in 20, 85 and 170 days and one that ended
 yesterday (C, D, E, F; users bht-c@demo.no … bht-f@demo.no, password as the other demo
 users), plus a separate older case and approval for provider A ending in 85 days, so bht-a
-sees a renewal reminder. Then the reminder and expiry jobs run once (recorded as job runs),
-so a newcomer sees the reminders on the case pages and start pages, and the expiry, at once.
+sees a renewal reminder; D has sent its renewal (first in the queue, with a decide-by date).
+Then the reminder and expiry jobs run once (recorded as job runs), so a newcomer sees the reminders on the case pages and start pages, and the expiry, at once.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from approvals.documents import minimal_pdf
 from approvals.models import Approval, Decision, DecisionOutcome, DocumentKind
 from approvals.services import applications as application_services
 from approvals.services.cases import approval_register_departments, decision_letter_queue
+from approvals.services.lifecycle import application_renewal_start
 from approvals.services.numbering import case_number_allocate
 from providers.models import Provider
 from providers.services import provider_get_or_create
@@ -164,6 +165,22 @@ def _provider_with_user(orgnr, name, city, municipality, postcode) -> tuple[Prov
     return provider, user
 
 
+def _renewal_submitted(*, orgnr: str, stdout=None) -> None:
+    """Provider D has sent its renewal before its approval ends: the queue shows it first,
+    marked as a renewal with its decide-by date, and D's start page offers no new renewal."""
+    approval = Approval.objects.filter(provider__orgnr=orgnr, status="valid").select_related("provider").first()
+    user = User.objects.filter(provider__orgnr=orgnr).first()
+    if approval is None or user is None or approval.renewal_applications.filter(status="submitted").exists():
+        return
+    draft = application_renewal_start(approval=approval, actor=user)
+    application_services.application_declare(
+        application=draft, declaration_accepted=True, special_case_requested=False, special_case_explanation=""
+    )
+    submitted = application_services.application_submit(application=draft, actor=user)
+    if stdout is not None:
+        stdout.write(f"lifecycle: renewal {submitted.case.case_number} for {approval.provider.name}")
+
+
 def seed(*, stdout=None) -> None:
     handler = User.objects.filter(email="saksbehandler@demo.no").first()
     if handler is None:
@@ -178,6 +195,7 @@ def seed(*, stdout=None) -> None:
     a_user = User.objects.filter(email="bht-a@demo.no").select_related("provider").first()
     if a_user is not None and not Approval.objects.filter(provider=a_user.provider).exists():
         made.append(_approved(a_user.provider, a_user, handler, days_left=PROVIDER_A_DAYS))
+    _renewal_submitted(orgnr="922222223", stdout=stdout)
     if stdout is not None and made:
         stdout.write(
             "lifecycle: approvals "

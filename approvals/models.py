@@ -380,6 +380,9 @@ class DocumentKind(models.TextChoices):
     COMPETENCE_DEVELOPMENT_PLAN = "competence_development_plan", _("Competence development plan")
     TRAINING_EVIDENCE = "training_evidence", _("Training evidence")
     CLIENT_COOPERATION = "client_cooperation", _("Systematic cooperation with clients")
+    # Approval in special cases (§ 2-2 second paragraph): the agreement with the other
+    # competence environment that covers what is missing. Optional.
+    COOPERATION_AGREEMENT = "cooperation_agreement", _("Cooperation agreement (special cases)")
 
 
 def document_upload_to(instance, filename):

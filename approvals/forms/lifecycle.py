@@ -26,35 +26,30 @@ class ContactForm(forms.Form):
     )
 
 
-class ChangeDepartmentForm(DepartmentForm):
+class RegisteredRowMixin(forms.Form):
+    """A roster or department row that may be one already registered. The name as registered
+    travels in a hidden field, so after a validation error (the form bound to the POST, with
+    no initial data) the card keeps its heading and its "Remove" box, ticked or not."""
+
+    registered_name = forms.CharField(required=False, widget=forms.HiddenInput)
+    new_row_label = _("New row")
+
+    @property
+    def is_registered(self) -> bool:
+        return bool((self["registered_name"].value() or "").strip())
+
+    @property
+    def legend(self) -> str:
+        return (self["registered_name"].value() or "").strip() or self.new_row_label
+
+
+class ChangeDepartmentForm(RegisteredRowMixin, DepartmentForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    # The name as registered (hidden): the card keeps its heading and its "Remove" box after
-    # a validation error, when the form is bound to the POST and has no initial data.
-    registered_name = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    @property
-    def legend(self) -> str:
-        return _registered(self, "registered_name") or _("New department")
-
-    @property
-    def is_registered(self) -> bool:
-        return bool(_registered(self, "registered_name"))
+    new_row_label = _("New department")
 
 
-class ChangeStaffForm(StaffForm):
-    registered_name = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    @property
-    def legend(self) -> str:
-        return _registered(self, "registered_name") or _("New person")
-
-    @property
-    def is_registered(self) -> bool:
-        return bool(_registered(self, "registered_name"))
-
-
-def _registered(form, field: str) -> str:
-    return (form[field].value() or "").strip()
+class ChangeStaffForm(RegisteredRowMixin, StaffForm):
+    new_row_label = _("New person")
 
 
 ChangeDepartmentFormSet = forms.formset_factory(

@@ -208,18 +208,22 @@ def add_row(data, prefix: str):
     return data
 
 
-def staff_rule_input(formset, *, documents: dict, other_fte_by_hpr: dict) -> tuple[rules.RuleInput, int]:
-    """The rule engine's input from UNSAVED roster rows: valid, kept rows count; the number
-    of rows left out because of errors is returned beside it."""
+def staff_rule_input(formset, *, documents: dict, other_fte_by_hpr: dict) -> tuple[rules.RuleInput, list[str]]:
+    """The rule engine's input from UNSAVED roster rows: valid, kept rows count. Beside it, a
+    sentence per row left out because of errors, naming the person and the problem."""
     formset.is_valid()
-    staff, left_out = [], 0
-    for f in formset.forms:
+    staff, left_out = [], []
+    for number, f in enumerate(formset.forms, start=1):
         if not f.has_changed() or (formset.can_delete and formset._should_delete_form(f)):
             continue
         if f.is_valid():
             staff.append(f.staff_input())
         else:
-            left_out += 1
+            who = (f.data.get(f.add_prefix("name")) or "").strip() or _("Person %(n)s") % {"n": number}
+            problems = [str(e) for e in f.non_field_errors()] + [
+                f"{f.fields[name].label}: {e}" for name, errs in f.errors.items() if name != "__all__" for e in errs
+            ]
+            left_out.append(f"{who}: {' '.join(problems)}")
     return rules.RuleInput(staff=staff, documents=documents, other_fte_by_hpr=other_fte_by_hpr), left_out
 
 

@@ -171,4 +171,5 @@ def document_kinds_present(*, application: Application) -> set[str]:
     return {d.kind for d in application.documents.all()}
 
 
-REQUIRED_DOCUMENT_KINDS = tuple(DocumentKind.values)
+# Every kind but the cooperation agreement, which only an approval in special cases calls for.
+REQUIRED_DOCUMENT_KINDS = tuple(k for k in DocumentKind.values if k != DocumentKind.COOPERATION_AGREEMENT)

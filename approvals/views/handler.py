@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import access
+from accounts.access import access, needs_acr
 from accounts.models import CASE_HANDLER_ROLES, Role
+from accounts.oidc import LOA_SUBSTANTIAL
 from approvals.forms.handler import (
     AppealDecideForm,
     AppealForm,
@@ -263,6 +264,7 @@ def letter_download(request, pk: int):
 
 
 @access(Role.PROVIDER)
+@needs_acr(LOA_SUBSTANTIAL)
 def appeal_create(request, pk: int):
     """The provider appeals a rejection or revocation (own provider only; 404 otherwise)."""
     decision = selectors.decision_for_appeal(user=request.user, pk=pk)

@@ -13,8 +13,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import access
+from accounts.access import access, needs_acr
 from accounts.models import CASE_HANDLER_ROLES, Role
+from accounts.oidc import LOA_SUBSTANTIAL
 from approvals import rules
 from approvals.forms.lifecycle import (
     ChangeDepartmentFormSet,
@@ -70,6 +71,7 @@ def _change_forms(provider, approval, data=None):
 
 
 @access(Role.PROVIDER)
+@needs_acr(LOA_SUBSTANTIAL)
 def change_notice_create(request):
     """Endringsmelding: the provider's register data and roster as they are now, to change."""
     provider = request.user.provider
@@ -121,7 +123,7 @@ def _change_evaluation(approval, staff_formset):
     is typed), with the approval's documents."""
     documents = selectors.approval_documents_present(approval)
     if not staff_formset.is_bound:
-        return rules.evaluate(selectors.roster_rule_input(selectors.approval_current_roster(approval), documents)), 0
+        return rules.evaluate(selectors.roster_rule_input(selectors.approval_current_roster(approval), documents)), []
     rule_input, left_out = staff_rule_input(staff_formset, documents=documents, other_fte_by_hpr={})
     return rules.evaluate(rule_input), left_out
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from approvals.forms.provider import (
 )
 from approvals.models import ApplicationStatus, DocumentKind
 from approvals.selectors import applications as selectors
+from approvals.selectors.applications import REQUIRED_DOCUMENT_KINDS
 from approvals.services import applications as services
 
 PAGE_SIZE = 20
@@ -39,10 +41,10 @@ def _own_application(request, pk):
     return selectors.application_get_for_user(user=request.user, pk=pk)
 
 
-def rule_panel_context(evaluation: rules.Evaluation, *, left_out: int = 0) -> dict:
+def rule_panel_context(evaluation: rules.Evaluation, *, left_out: list[str] = ()) -> dict:
     return {
         "evaluation": evaluation,
-        "left_out": left_out,
+        "left_out": list(left_out),
         # (discipline, names, FTE, passed): passed is the rule's verdict, None for a discipline
         # without a minimum (systematic HSE)
         "discipline_rows": [
@@ -171,6 +173,7 @@ def application_edit(request, pk):
             if f"add_{prefix}" in request.POST:
                 org, deps, staff = _edit_forms(application, add_row(request.POST, prefix))
                 evaluation, left_out = _live_evaluation(application, staff)
+                _errors_hidden(org, deps, staff)  # adding a row is not saving: no errors yet
                 return _render_edit(request, application, org, deps, staff, evaluation, left_out, focus=prefix)
         org, deps, staff = _edit_forms(application, request.POST)
         valid = all([org.is_valid(), deps.is_valid(), staff.is_valid()])
@@ -193,14 +196,21 @@ def application_edit(request, pk):
                 if "save_continue" in request.POST:
                     return redirect("approvals:application_documents", pk=application.pk)
                 return redirect("approvals:application_edit", pk=application.pk)
-        else:
-            messages.error(
-                request, _("The draft was not saved. Correct the fields marked below; nothing you typed is lost.")
-            )
+        # Invalid: the banner at the top of the form says so, once (no message besides it).
         return _render_edit(request, application, org, deps, staff, evaluation, left_out, status=200)
     org, deps, staff = _edit_forms(application)
     evaluation = selectors.application_evaluate(application=application)
-    return _render_edit(request, application, org, deps, staff, evaluation, 0)
+    return _render_edit(request, application, org, deps, staff, evaluation, [])
+
+
+def _errors_hidden(form, *formsets) -> None:
+    """Keep what was typed but show no errors (the rows are checked when the user saves)."""
+    form._errors = ErrorDict()
+    for formset in formsets:
+        for f in formset.forms:
+            f._errors = ErrorDict()
+        formset._errors = [f._errors for f in formset.forms]
+        formset._non_form_errors = formset.error_class()
 
 
 def _reason(exc) -> str:
@@ -276,7 +286,10 @@ def application_documents(request, pk):
             "application": application,
             "form": form,
             "documents": documents,
-            "kinds": [(k, label, k in present) for k, label in DocumentKind.choices],
+            "kinds": [(k, label, k in present) for k, label in DocumentKind.choices if k in REQUIRED_DOCUMENT_KINDS],
+            "optional_kinds": [
+                (k, label, k in present) for k, label in DocumentKind.choices if k not in REQUIRED_DOCUMENT_KINDS
+            ],
             "step": "documents",
         },
         status=400 if request.method == "POST" else 200,

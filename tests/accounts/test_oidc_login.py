@@ -210,6 +210,7 @@ def test_too_low_level_of_assurance(idporten, settings):
     page = kari.portal.get(f"/soknader/{draft.pk}/send-inn/")
     assert page.status_code == 403 and "acr=substantial" in page.content.decode()
     assert kari.portal.post(f"/soknader/{draft.pk}/send-inn/").status_code == 403
+    assert kari.portal.post("/endringsmelding/").status_code == 403  # a change notice too
     draft.refresh_from_db()
     assert draft.is_draft
 

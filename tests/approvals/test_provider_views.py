@@ -204,7 +204,7 @@ def test_rule_panel_evaluates_unsaved_data(provider_client, draft):
     assert "Alle kravene er oppfylt." in full
     assert draft.staff.count() == 0  # the panel never saves
     broken = provider_client.post(url, form_data(draft, [*ROSTER, {"name": "X", "fte": "abc"}])).content.decode()
-    assert "1 rad med feil telles ikke med." in broken
+    assert "Telles ikke med før det er rettet:" in broken and "<li>X: " in broken  # the person, named
 
 
 def test_edit_page_has_the_live_panel_wired_with_htmx(provider_client, draft):
