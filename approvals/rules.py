@@ -524,3 +524,22 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     ),
 )
 REQUIREMENTS_BY_ID = {r.id: r for r in REQUIREMENTS}
+
+
+# ---------------------------------------------------------------- approved on a day (issue 13)
+def approval_covers(
+    *,
+    valid_from: datetime.date,
+    valid_until: datetime.date,
+    status: str,
+    ended_on: datetime.date | None,
+    day: datetime.date,
+) -> bool:
+    """Was the provider approved on `day` by this approval (adm. ordninger § 2-5)? The day is
+    within the approval period and the approval had not ended by then: an expired approval
+    covered its whole period; a revoked one covered the days before the revocation; one whose
+    revocation was reversed on appeal is valid again and covers its whole period.
+    approvals.selectors.coverage.approval_covering_q is the same rule as a database filter."""
+    if not (valid_from <= day <= valid_until):
+        return False
+    return status == "valid" or (ended_on is not None and day < ended_on)

@@ -57,4 +57,16 @@ BEAT_SCHEDULE: dict = {
         "kwargs": {"kind": "underenheter"},
         "options": {"expires": 20 * 3600},
     },
+    # Oversight (oversight/services.py): the targeting list's candidates, after the register sync.
+    "oversight-targeting-candidates": {
+        "task": "oversight.tasks.targeting_candidates_refresh",
+        "schedule": crontab(hour=6, minute=30),
+        "options": {"expires": 20 * 3600},
+    },
+    "oversight-figures": {
+        # The statistics that read the whole register, ahead of the hour's visitors.
+        "task": "oversight.tasks.figures_refresh",
+        "schedule": crontab(minute=50),
+        "options": {"expires": 50 * 60},
+    },
 }

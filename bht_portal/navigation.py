@@ -14,6 +14,7 @@ ROLE_ITEMS = {
         ("start", _("Start")),
         ("approvals:application_list", _("Applications")),
         ("approvals:change_notice_create", _("Change notice")),
+        ("providers:client_list", _("Client list")),
         ("inspections:party_list", _("Inspections")),
         ("notifications", _("Messages")),
     ],
@@ -22,6 +23,8 @@ ROLE_ITEMS = {
         ("approvals:case_queue", _("Case queue")),
         ("approvals:followup_list", _("Follow-up tasks")),
         ("enterprises:dispensation_list", _("Dispensations")),
+        ("oversight:statistics", _("Statistics")),
+        ("oversight:as_of", _("Approved on a date?")),
         ("notifications", _("Messages")),
     ],
     Role.INSPECTOR: [
@@ -29,10 +32,15 @@ ROLE_ITEMS = {
         ("inspections:inspection_start", _("Start an inspection")),
         ("inspections:inspection_list", _("Inspections")),
         ("inspections:order_list", _("Orders")),
+        ("oversight:targeting_list", _("Targeting list")),
+        ("oversight:ended_approval_clients", _("Ended approvals")),
+        ("oversight:statistics", _("Statistics")),
+        ("oversight:as_of", _("Approved on a date?")),
         ("notifications", _("Messages")),
     ],
     Role.ENTERPRISE: [
         ("start", _("Start")),
+        ("oversight:enterprise_bht", _("Our BHT")),
         ("inspections:party_list", _("Inspections")),
     ],
     Role.ADMIN: [

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "providers",
     "approvals",
     "inspections",
+    "oversight",
     "bht_portal",
 ]
 

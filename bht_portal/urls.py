@@ -10,6 +10,8 @@ api_patterns = [
     path("schema", SchemaView.as_view(), name="schema"),
     path("", include("enterprises.api_urls")),
     path("", include("approvals.api_urls")),
+    path("", include("providers.api_urls")),
+    path("", include("oversight.api_urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +26,8 @@ urlpatterns = [
     path("api/v1/", include((api_patterns, "api"), namespace="api")),
     path("admin/", admin.site.urls),
     path("", include("enterprises.urls")),
+    path("", include("providers.urls")),
     path("", include("approvals.urls")),
     path("", include("inspections.urls")),
+    path("", include("oversight.urls")),
 ]

@@ -21,6 +21,9 @@ APPS = ("accounts", "approvals", "providers", "enterprises", "inspections", "cor
 READ_ONLY = [
     "providers.Provider",
     "providers.Department",
+    "providers.Affiliation",
+    "providers.ClientListUpload",
+    "providers.ApiToken",
     "approvals.Application",
     "approvals.Case",
     "approvals.Decision",

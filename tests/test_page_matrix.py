@@ -33,6 +33,7 @@ EMAILS = {
     "admin": "admin@demo.no",
 }
 
+EMAILS_ORGNR = "923609016"  # the demo enterprise user's enterprise
 LOGIN = "login"
 REDIRECT = "redirect"
 
@@ -52,6 +53,9 @@ OWN_PROVIDER = row(LOGIN, 403, 403, 200, 404, 403, 403)
 OWN_PROVIDER_POST = row(LOGIN, 403, 403, REDIRECT, 404, 403, 403)
 HANDLERS_POST = row(LOGIN, REDIRECT, 403, 403, 403, 403, REDIRECT)
 INSPECTORS_POST = row(LOGIN, 403, REDIRECT, 403, 403, 403, REDIRECT)
+OVERSIGHT_INSPECTORS = row(LOGIN, 403, 200, 403, 403, 403, 200)
+OVERSIGHT_STAFF = row(LOGIN, 200, 200, 403, 403, 403, 200)
+ENTERPRISE_POST = row(LOGIN, 403, 403, 403, 403, REDIRECT, 403)
 
 # name -> (kwargs key in the demo ids or None, method, query string, expected per role)
 EXPECTED: dict[str, tuple[str | None, str, str, dict]] = {
@@ -102,6 +106,30 @@ EXPECTED: dict[str, tuple[str | None, str, str, dict]] = {
     "approvals:change_notice_create": (None, "get", "", PROVIDERS),  # B: no valid approval, says so
     # live rule panel of the change notice: B has no valid approval (404)
     "approvals:change_notice_rule_panel": (None, "post", "", row(LOGIN, 403, 403, 200, 404, 403, 403)),
+    # ------------------------------------------------------------ client lists (providers)
+    "providers:client_list": (None, "get", "", PROVIDERS),
+    "providers:client_add": (None, "post", "", row(LOGIN, 403, 403, 400, 400, 403, 403)),  # empty form
+    "providers:client_upload": (None, "post", "", row(LOGIN, 403, 403, 400, 400, 403, 403)),  # no file
+    "providers:upload_report": ("upload", "get", "", OWN_PROVIDER),
+    "providers:upload_confirm": ("upload", "post", "", OWN_PROVIDER_POST),
+    "providers:upload_discard": ("upload", "post", "", OWN_PROVIDER_POST),
+    "providers:client_end": ("affiliation", "post", "", OWN_PROVIDER_POST),
+    "providers:token_list": (None, "get", "", PROVIDERS),
+    "providers:token_revoke": ("token", "post", "", OWN_PROVIDER_POST),
+    "api:client_list": (None, "get", "", row(401, 403, 403, 200, 200, 403, 403)),
+    # ------------------------------------------------------------ oversight
+    "oversight:targeting_list": (None, "get", "", OVERSIGHT_INSPECTORS),
+    "oversight:targeting_csv": (None, "get", "county=03", OVERSIGHT_INSPECTORS),
+    "oversight:ended_approval_clients": (None, "get", "", OVERSIGHT_INSPECTORS),
+    "oversight:as_of": (None, "get", "orgnr=988077917&date=2026-01-01", OVERSIGHT_STAFF),
+    "oversight:statistics": (None, "get", "", OVERSIGHT_STAFF),
+    "oversight:statistics_csv": ("statistic", "get", "", OVERSIGHT_STAFF),
+    "oversight:enterprise_bht": (None, "get", "", row(LOGIN, 403, 403, 403, 403, 200, 403)),
+    "oversight:enterprise_declare": (None, "post", "", row(LOGIN, 403, 403, 403, 403, 400, 403)),  # empty form
+    "oversight:enterprise_confirm": ("enterprise_affiliation", "post", "", ENTERPRISE_POST),
+    "oversight:enterprise_dispute": ("enterprise_affiliation", "post", "", ENTERPRISE_POST),
+    "api:as_of_provider": (None, "get", "orgnr=988077917", row(403, 200, 200, 403, 403, 403, 200)),
+    "api:as_of_enterprise": (None, "get", "orgnr=923609016", row(403, 200, 200, 403, 403, 200, 200)),
     # ------------------------------------------------------------ case handling, register
     "approvals:case_queue": (None, "get", "", HANDLERS),
     "approvals:case_detail": ("case", "get", "", HANDLERS),
@@ -185,7 +213,8 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
     from approvals.services import cases as case_services
     from approvals.services.lifecycle import change_notice_submit
     from inspections.models import Finding, Inspection, InspectionDocument, Order, Report
-    from providers.services import CONTACT_FIELDS
+    from providers.models import Affiliation, ClientListUpload
+    from providers.services import CONTACT_FIELDS, api_token_create
     from tests.approvals.factories import CaseFactory
 
     handler = User.objects.get(email=EMAILS["handler"])
@@ -244,7 +273,13 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
         failed_rules=[{"id": "total_fte", "message_nb": "x", "message_en": "x"}],
     )
     finding = Finding.objects.order_by("pk").first()
+    token, _key = api_token_create(provider=provider_a, name="Demo", actor=user_a)
     ids.update(
+        upload={"pk": ClientListUpload.objects.filter(provider=provider_a, status="reported").first().pk},
+        affiliation={"pk": Affiliation.objects.filter(provider=provider_a).first().pk},
+        token={"pk": token.pk},
+        statistic={"name": "approvals-by-status"},
+        enterprise_affiliation={"pk": Affiliation.objects.filter(enterprise_id=EMAILS_ORGNR).first().pk},
         case={"pk": case.pk},
         submitted={"pk": submitted.pk},
         draft={"pk": draft.pk},

@@ -36,6 +36,7 @@ from approvals.models import (
 from approvals.rules import REQUIREMENTS_BY_ID
 from approvals.selectors import lifecycle as lifecycle_selectors
 from approvals.selectors.applications import application_evaluate
+from approvals.services.client_notices import approval_clients_notify
 from approvals.services.events import case_event_record
 from core.official import in_official_language, official_date
 from notifications.services import notification_queue
@@ -442,6 +443,7 @@ def case_revoke(*, case: Case, actor: AbstractBaseUser, assessments: list[dict],
             approval.revoke()
             approval.ended_at = now
             approval.save(update_fields=["status", "ended_at"])
+            approval_clients_notify(approval=approval)
         decision = Decision.objects.create(
             case=case,
             application=_latest_submitted(case),

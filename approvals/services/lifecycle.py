@@ -48,6 +48,7 @@ from approvals.models import (
 )
 from approvals.selectors import lifecycle as selectors
 from approvals.services.applications import application_create
+from approvals.services.client_notices import approval_clients_notify
 from approvals.services.events import case_event_record
 from core.official import in_official_language, official_date
 from notifications.services import notification_queue
@@ -249,6 +250,7 @@ def approvals_expire(*, today: datetime.date | None = None) -> dict:
                     kind=ProviderNotice.Kind.EXPIRED,
                     defaults={"provider": approval.provider, "message": reason},
                 )
+            approval_clients_notify(approval=approval)
             expired += 1
     return {"expired": expired}
 

@@ -14,6 +14,8 @@ from core.services import job_run_record
 from enterprises import demo as enterprises_demo
 from inspections import demo as inspections_demo
 from inspections.services import orders_overdue_mark
+from oversight.services import targeting_candidates_refresh
+from providers import demo as providers_demo
 from providers.services import provider_get_or_create
 
 DEMO_PROVIDERS = [
@@ -70,6 +72,7 @@ class Command(BaseCommand):
             # The older, decided approvals first: a provider cannot apply while a case is pending.
             made = lifecycle_demo.seed(stdout=self.stdout)
             approvals_demo.seed(stdout=self.stdout)
+            providers_demo.seed(stdout=self.stdout)
             inspections_demo.seed(stdout=self.stdout)  # after the lifecycle: inspects an approved BHT
             # Run the daily jobs once, as beat would (only on the first seeding, so a second
             # seed_demo adds no job runs; after that, beat or the jobs page runs them).
@@ -79,6 +82,7 @@ class Command(BaseCommand):
                     job="approvals.tasks.renewal_reminders_send", func=lifecycle.renewal_reminders_run
                 )
                 orders = job_run_record(job="inspections.tasks.order_deadlines_check", func=orders_overdue_mark)
+                job_run_record(job="oversight.tasks.targeting_candidates_refresh", func=targeting_candidates_refresh)
                 self.stdout.write(f"lifecycle: reminders {reminders}, expiry {expired}, orders {orders}")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {DEMO_PASSWORD}):"))
         for user in User.objects.filter(email__endswith="@demo.no").select_related("provider").order_by("id"):
