@@ -133,13 +133,18 @@ def _render(source: str) -> RenderedLetter:
     return RenderedLetter(pdf=pdf, pages=len(document.pages))
 
 
-def letter_render(*, decision: Decision) -> RenderedLetter:
-    """Render the decision letter; returns the PDF bytes and the page count."""
-    source = letter_html(decision=decision)
+def pdf_render(source: str) -> RenderedLetter:
+    """Render a letter's HTML (fonts from FONT_DIR only) as a tagged PDF; other apps' letters
+    (inspection reports, orders) use this too."""
     with _young_garbage_collected_after():
         # In a function of its own, so that the document is unreferenced (garbage) when the
         # young generation is collected.
         return _render(source)
+
+
+def letter_render(*, decision: Decision) -> RenderedLetter:
+    """Render the decision letter; returns the PDF bytes and the page count."""
+    return pdf_render(letter_html(decision=decision))
 
 
 def notice_html(*, request) -> str:
@@ -161,9 +166,7 @@ def notice_html(*, request) -> str:
 
 def notice_render(*, request) -> RenderedLetter:
     """Render the advance notice of revocation (the same pipeline as decision letters)."""
-    source = notice_html(request=request)
-    with _young_garbage_collected_after():
-        return _render(source)
+    return pdf_render(notice_html(request=request))
 
 
 def dispensation_html(*, case) -> str:
@@ -189,6 +192,4 @@ def dispensation_html(*, case) -> str:
 
 def dispensation_render(*, case) -> RenderedLetter:
     """Render the dispensation decision letter (the same pipeline as decision letters)."""
-    source = dispensation_html(case=case)
-    with _young_garbage_collected_after():
-        return _render(source)
+    return pdf_render(dispensation_html(case=case))

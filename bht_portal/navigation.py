@@ -15,6 +15,7 @@ ROLE_ITEMS = {
         ("approvals:application_list", _("Applications")),
         ("approvals:change_notice_create", _("Change notice")),
         ("providers:client_list", _("Client list")),
+        ("inspections:party_list", _("Inspections")),
         ("notifications", _("Messages")),
     ],
     Role.CASE_HANDLER: [
@@ -28,6 +29,7 @@ ROLE_ITEMS = {
     ],
     Role.INSPECTOR: [
         ("start", _("Start")),
+        ("inspections:inspection_start", _("Start an inspection")),
         ("inspections:inspection_list", _("Inspections")),
         ("inspections:order_list", _("Orders")),
         ("oversight:targeting_list", _("Targeting list")),
@@ -39,6 +41,7 @@ ROLE_ITEMS = {
     Role.ENTERPRISE: [
         ("start", _("Start")),
         ("oversight:enterprise_bht", _("Our BHT")),
+        ("inspections:party_list", _("Inspections")),
     ],
     Role.ADMIN: [
         ("start", _("Start")),

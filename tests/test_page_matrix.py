@@ -52,6 +52,7 @@ OWN_PROVIDER = row(LOGIN, 403, 403, 200, 404, 403, 403)
 # POST step of provider A's object: A is sent on (302), B gets 404
 OWN_PROVIDER_POST = row(LOGIN, 403, 403, REDIRECT, 404, 403, 403)
 HANDLERS_POST = row(LOGIN, REDIRECT, 403, 403, 403, 403, REDIRECT)
+INSPECTORS_POST = row(LOGIN, 403, REDIRECT, 403, 403, 403, REDIRECT)
 OVERSIGHT_INSPECTORS = row(LOGIN, 403, 200, 403, 403, 403, 200)
 OVERSIGHT_STAFF = row(LOGIN, 200, 200, 403, 403, 403, 200)
 ENTERPRISE_POST = row(LOGIN, 403, 403, 403, 403, REDIRECT, 403)
@@ -162,9 +163,28 @@ EXPECTED: dict[str, tuple[str | None, str, str, dict]] = {
     "approvals:register_csv": (None, "get", "", ALL_200),
     # ------------------------------------------------------------ inspections
     "inspections:inspection_list": (None, "get", "", INSPECTORS),
+    "inspections:inspection_start": (None, "get", "q=923609016", INSPECTORS),
+    "inspections:worklist": ("worklist", "get", "", INSPECTORS),
     "inspections:inspection_detail": ("inspection", "get", "", INSPECTORS),
+    "inspections:checklist": ("inspection", "get", "", INSPECTORS),
+    "inspections:finding_create": ("inspection", "post", "", INSPECTORS_POST),
+    "inspections:finding_edit": ("finding", "get", "", INSPECTORS),
+    "inspections:report_send": ("inspection", "post", "", INSPECTORS_POST),
+    "inspections:order_create": ("inspection", "get", "", INSPECTORS),
+    "inspections:reaction_create": ("inspection", "get", "", INSPECTORS),
+    "inspections:followup_open": ("inspection", "post", "", INSPECTORS_POST),
+    "inspections:inspection_close": ("inspection", "post", "", INSPECTORS_POST),
     "inspections:order_list": (None, "get", "", INSPECTORS),
     "inspections:order_detail": ("order", "get", "", INSPECTORS),
+    "inspections:order_extend": ("order", "post", "", INSPECTORS_POST),
+    "inspections:order_close": ("order", "post", "", INSPECTORS_POST),
+    # the enterprise's (virksomhet@demo.no) report and a document of another enterprise
+    "inspections:letter_download": ("enterprise_report", "get", "", row(LOGIN, 403, 200, 404, 404, 200, 200)),
+    "inspections:document_download": ("other_document", "get", "", row(LOGIN, 403, 200, 404, 404, 404, 200)),
+    "inspections:party_list": (None, "get", "", row(LOGIN, 403, 403, 200, 200, 200, 403)),
+    # an inspection of provider A's BHT; an order to the enterprise
+    "inspections:party_detail": ("provider_inspection", "get", "", row(LOGIN, 403, 403, 200, 404, 404, 403)),
+    "inspections:party_compliance_upload": ("enterprise_order", "get", "", row(LOGIN, 403, 403, 404, 404, 200, 403)),
     # ------------------------------------------------------------ lifecycle
     "approvals:renewal_start": ("approval", "post", "", OWN_PROVIDER_POST),
     "approvals:change_notice_detail": ("change_notice", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
@@ -212,7 +232,7 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
     from approvals.selectors.lifecycle import approval_current_roster
     from approvals.services import cases as case_services
     from approvals.services.lifecycle import change_notice_submit
-    from inspections.models import Inspection, Order
+    from inspections.models import Finding, Inspection, InspectionDocument, Order, Report
     from providers.models import Affiliation, ClientListUpload
     from providers.services import CONTACT_FIELDS, api_token_create
     from tests.approvals.factories import CaseFactory
@@ -288,6 +308,7 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
         title="Følg opp endringsmelding",
         failed_rules=[{"id": "total_fte", "message_nb": "x", "message_en": "x"}],
     )
+    finding = Finding.objects.order_by("pk").first()
     token, _key = api_token_create(provider=provider_a, name="Demo", actor=user_a)
     ids.update(
         upload={"pk": ClientListUpload.objects.filter(provider=provider_a, status="reported").first().pk},
@@ -312,6 +333,12 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
         followup={"pk": task.pk},
         inspection={"pk": Inspection.objects.order_by("pk").first().pk},
         order={"pk": Order.objects.order_by("pk").first().pk},
+        worklist={"key": "overdue"},
+        finding={"pk": finding.inspection_id, "finding_pk": finding.pk},
+        enterprise_report={"kind": "report", "pk": Report.objects.get(inspection__orgnr="923609016").pk},
+        other_document={"pk": InspectionDocument.objects.exclude(inspection__orgnr="923609016").first().pk},
+        provider_inspection={"pk": Inspection.objects.get(provider=provider_a).pk},
+        enterprise_order={"pk": Order.objects.get(inspection__orgnr="923609016").pk},
         job={"name": "decision-letters-sweep"},
         reset={"uidb64": "MQ", "token": "not-a-token"},
     )

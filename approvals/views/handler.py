@@ -32,6 +32,7 @@ from approvals.forms.handler import (
 )
 from approvals.models import CASE_OPEN_STATUSES, Appeal
 from approvals.selectors import cases as selectors
+from approvals.selectors import lifecycle as lifecycle_selectors
 from approvals.services import cases as services
 from approvals.services.cases import CaseActionRefused
 
@@ -81,7 +82,11 @@ def case_detail(request, pk: int):
         "assign_form": AssignForm(user=request.user),
         "info_form": InformationRequestForm(),
         "note_form": NoteForm(),
-        "revocation_form": RevocationNoticeForm(),
+        "revocation_form": RevocationNoticeForm(
+            initial={
+                "reason": lifecycle_selectors.followup_revocation_reason(case=case, pk=request.GET.get("followup"))
+            }
+        ),
         "drop_form": RevocationDropForm(),
         "late_form": AppealLateForm(),
         "reverse_form": AppealReverseForm(),
