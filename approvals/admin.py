@@ -13,12 +13,17 @@ from .models import (
     ApplicationDocument,
     Approval,
     Case,
+    CaseDocument,
     CaseEvent,
     CaseNote,
+    CaseRequest,
+    CaseRequestReply,
     ChangeNotice,
     Decision,
     DecisionLetter,
+    DispensationCase,
     FollowUpTask,
+    InterimReply,
     ProviderNotice,
     RenewalReminder,
     StaffMember,
@@ -145,3 +150,40 @@ class FollowUpTaskAdmin(ReadOnlyAdmin):
     list_display = ("title", "case", "status", "created_at", "done_at")
     list_filter = ("status",)
     list_select_related = ("case",)
+
+
+@admin.register(CaseRequest)
+class CaseRequestAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("case", "kind", "status", "deadline", "sent_at", "answered_at")
+    list_filter = ("kind", "status")
+    search_fields = ("case__case_number", "case__provider__name")
+    list_select_related = ("case",)
+
+
+@admin.register(CaseRequestReply)
+class CaseRequestReplyAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("request", "submitted_by", "submitted_at")
+    search_fields = ("request__case__case_number",)
+    list_select_related = ("request__case", "submitted_by")
+
+
+@admin.register(CaseDocument)
+class CaseDocumentAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "case", "appeal", "reply", "size", "uploaded_at")
+    search_fields = ("case__case_number", "original_name")
+    list_select_related = ("case",)
+
+
+@admin.register(InterimReply)
+class InterimReplyAdmin(ReadOnlyAdmin):
+    list_display = ("case", "sent_at", "expected_by")
+    search_fields = ("case__case_number",)
+    list_select_related = ("case",)
+
+
+@admin.register(DispensationCase)
+class DispensationCaseAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("case_number", "enterprise", "kind", "status", "applied_at", "decided_at")
+    list_filter = ("kind", "status")
+    search_fields = ("case_number", "enterprise__name", "enterprise__orgnr")
+    list_select_related = ("enterprise",)

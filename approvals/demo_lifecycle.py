@@ -60,6 +60,54 @@ ROSTER = [
 ]
 
 
+# The handler's own words for the requirements the rules cannot decide (forvaltningsloven § 25).
+DEMO_JUDGEMENTS = {
+    "holistic": (
+        "Tjenesten har fagpersonell innen alle fem kompetanseområdene, som arbeider tverrfaglig med "
+        "kartlegging, risikovurdering og oppfølging hos kundene. Den kan gi helhetlig og forebyggende bistand."
+    ),
+    "quality_assistance": (
+        "Kvalitetssystemet beskriver hvordan bistanden til arbeidsgiverne planlegges, gjennomføres og "
+        "evalueres etter arbeidsmiljøloven kapittel 13, med årlig gjennomgang sammen med kundene."
+    ),
+    "competence_development": (
+        "Kompetanseplanen gjelder alle ansatte, med individuelle mål og årlig evaluering; "
+        "obligatorisk opplæring og faglig oppdatering er dokumentert."
+    ),
+    "risk_based": (
+        "Bistanden prioriteres etter risiko i kundenes virksomheter. Tilleggstjenester som generelle "
+        "helsekontroller tilbys og faktureres adskilt og dokumenteres for seg."
+    ),
+}
+
+
+def demo_assessments(application) -> list[dict]:
+    """Every requirement assessed, as a case handler would: the rule-decided ones from the rule
+    results, the judgements in the handler's own words."""
+    from approvals.selectors.applications import application_evaluate
+    from approvals.selectors.cases import assessments_prefill
+
+    evaluation = application_evaluate(application=application) if application is not None else None
+    return [
+        {**a, "assessment": a["assessment"] or DEMO_JUDGEMENTS[a["id"]]}
+        for a in assessments_prefill(evaluation=evaluation)
+    ]
+
+
+def letters_backfill() -> int:
+    """Older demo decisions made before every letter assessed each requirement: fill in the
+    assessments and make the letter again (its notice was already sent, so no new e-mail)."""
+    from approvals.models import DecisionLetter, OutboxStatus
+
+    count = 0
+    for decision in Decision.objects.filter(assessments=[]).select_related("application"):
+        decision.assessments = demo_assessments(decision.application)
+        decision.save(update_fields=["assessments"])
+        DecisionLetter.objects.filter(decision=decision).update(pdf="", pages=None, status=OutboxStatus.PENDING)
+        count += 1
+    return count
+
+
 def _approved(provider: Provider, user: User, handler: User, *, days_left: int) -> Approval:
     """A submitted application, approved five years before its end; the approval ends
     `days_left` days from today (negative: already ended)."""
@@ -133,8 +181,7 @@ def _approved(provider: Provider, user: User, handler: User, *, days_left: int) 
             decided_at=decided_at,
             valid_from=valid_from,
             valid_until=valid_until,
-            appeal_deadline=valid_from + datetime.timedelta(days=21),
-            assessments=[],
+            assessments=demo_assessments(application),
         )
         decision_letter_queue(decision=decision)  # the letter is made after commit, as in real life
         approval = Approval.objects.create(
@@ -186,6 +233,10 @@ def seed(*, stdout=None) -> None:
     if handler is None:
         return
     made = []
+    if letters_backfill():
+        from approvals.tasks import decision_letters_sweep
+
+        transaction.on_commit(decision_letters_sweep.delay)
     for orgnr, name, city, municipality, postcode, days_left in LIFECYCLE_PROVIDERS:
         assert stdnum_orgnr.is_valid(orgnr), orgnr
         provider, user = _provider_with_user(orgnr, name, city, municipality, postcode)

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from approvals.pdf_safety import pdf_verdict
+from approvals.pdf_safety import PDF_MAGIC, pdf_verdict
+
+__all__ = ["PDF_MAGIC", "CheckedPdf", "minimal_pdf", "pdf_check"]
 
 logger = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ folder, so rendering never touches the network.
 
 from __future__ import annotations
 
+import datetime
 import gc
 import threading
 from contextlib import contextmanager
@@ -15,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from approvals.models import Decision, DecisionOutcome
+from approvals.models import APPEAL_DAYS, Decision, DecisionOutcome
 from approvals.selectors.cases import staff_fte_table
 from core.official import in_official_language
 
@@ -64,7 +66,14 @@ class RenderedLetter:
 def letter_context(*, decision: Decision) -> dict:
     case = decision.case
     application = decision.application
+    # The letter is made just before its notice goes out, so the notice date is today unless
+    # it has been sent already (a re-rendering); the deadline runs from it (fvl. § 29).
+    notice_date = decision.notified_on or timezone.localdate()
     return {
+        "case_number": case.case_number,
+        "notice_date": notice_date,
+        "appeal_deadline": notice_date + datetime.timedelta(days=APPEAL_DAYS),
+        "partly_adverse": decision.is_partly_adverse,
         "decision": decision,
         "case": case,
         "provider": case.provider,
@@ -124,10 +133,63 @@ def _render(source: str) -> RenderedLetter:
     return RenderedLetter(pdf=pdf, pages=len(document.pages))
 
 
-def letter_render(*, decision: Decision) -> RenderedLetter:
-    """Render the decision letter; returns the PDF bytes and the page count."""
-    source = letter_html(decision=decision)
+def pdf_render(source: str) -> RenderedLetter:
+    """Render a letter's HTML (fonts from FONT_DIR only) as a tagged PDF; other apps' letters
+    (inspection reports, orders) use this too."""
     with _young_garbage_collected_after():
         # In a function of its own, so that the document is unreferenced (garbage) when the
         # young generation is collected.
         return _render(source)
+
+
+def letter_render(*, decision: Decision) -> RenderedLetter:
+    """Render the decision letter; returns the PDF bytes and the page count."""
+    return pdf_render(letter_html(decision=decision))
+
+
+def notice_html(*, request) -> str:
+    """The advance notice of revocation (forvaltningsloven § 16) as HTML, in bokmål."""
+    case = request.case
+    with in_official_language():
+        return render_to_string(
+            "approvals/letters/revocation_notice.html",
+            {
+                "request": request,
+                "case": case,
+                "provider": case.provider,
+                "sender": SENDER,
+                "font_dir": FONT_DIR.as_uri(),
+                "handler_name": request.sent_by.get_full_name() or request.sent_by.email,
+            },
+        )
+
+
+def notice_render(*, request) -> RenderedLetter:
+    """Render the advance notice of revocation (the same pipeline as decision letters)."""
+    return pdf_render(notice_html(request=request))
+
+
+def dispensation_html(*, case) -> str:
+    """The decision on a dispensation (enkeltvedtak) as HTML, in bokmål, with the appeal text."""
+    notice_date = timezone.localdate()
+    with in_official_language():
+        return render_to_string(
+            "approvals/letters/dispensation.html",
+            {
+                "case": case,
+                "case_number": case.case_number,
+                "enterprise": case.enterprise,
+                "granted": case.status == "granted",
+                "sender": SENDER,
+                "font_dir": FONT_DIR.as_uri(),
+                "handler_name": case.decided_by.get_full_name() or case.decided_by.email,
+                "notice_date": notice_date,
+                "appeal_deadline": notice_date + datetime.timedelta(days=APPEAL_DAYS),
+                "partly_adverse": False,
+            },
+        )
+
+
+def dispensation_render(*, case) -> RenderedLetter:
+    """Render the dispensation decision letter (the same pipeline as decision letters)."""
+    return pdf_render(dispensation_html(case=case))

@@ -31,6 +31,8 @@ from providers.vocabulary import DISCIPLINE_FIELDS, EmploymentType, Profession
 from . import rules
 
 FTE_FIELD = dict(max_digits=4, decimal_places=3, default=Decimal("0"))
+APPROVAL_YEARS = 5  # § 2-5: approved for five years unless a shorter period is set
+APPEAL_DAYS = 21  # three weeks (forvaltningsloven § 29)
 
 
 class CaseSequence(models.Model):
@@ -440,6 +442,12 @@ class CaseEvent(models.Model):
         REVOCATION_DROPPED = "revocation_dropped", _("Revocation dropped")
         APPEALED = "appealed", _("Appeal received")
         APPEAL_DECIDED = "appeal_decided", _("Appeal decided")
+        APPEAL_LATE_DECIDED = "appeal_late_decided", _("Decided whether to consider a late appeal")
+        APPEAL_REVERSED = "appeal_reversed", _("Decision reversed after appeal")
+        APPEAL_FORWARDED = "appeal_forwarded", _("Appeal sent to Direktoratet for arbeidstilsynet")
+        APPEAL_DIRECTORATE = "appeal_directorate", _("Outcome from Direktoratet for arbeidstilsynet")
+        REQUEST_ANSWERED = "request_answered", _("The provider replied")
+        INTERIM_REPLY = "interim_reply", _("Interim reply sent")
         REMINDER_SENT = "reminder_sent", _("Renewal reminder sent")
         EXPIRED = "expired", _("Approval expired")
         CHANGE_NOTICE = "change_notice", _("Change notice received")
@@ -516,7 +524,6 @@ class Decision(models.Model):
     justification = models.TextField(_("justification"), blank=True, max_length=TEXT_MAX)
     # [{"id": "total_fte", "requirement": "...", "met": true, "assessment": "..."}]
     assessments = models.JSONField(_("assessment per requirement"), default=list)
-    appeal_deadline = models.DateField(_("appeal deadline"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -532,25 +539,69 @@ class Decision(models.Model):
                 condition=~Q(outcome="approved_special") | ~Q(justification=""),
                 name="decision_special_case_justified",
             ),
+            models.CheckConstraint(
+                condition=~Q(outcome="rejected") | ~Q(justification=""),
+                name="decision_rejection_justified",
+            ),
             *text_limits("shorter_period_reason", "conditions", "justification"),
         ]
 
     def __str__(self):
         return f"{self.case} {self.get_outcome_display()} {self.decided_at:%d.%m.%Y}"
 
-    # Decisions against the provider that can be appealed (forvaltningsloven § 28).
+    # Decisions against the provider that can be appealed (forvaltningsloven § 28); an approval
+    # with conditions or for less than five years is partly adverse and appealable too.
     APPEALABLE_OUTCOMES = ("rejected", "revoked")
 
     @property
     def is_adverse(self) -> bool:
-        return self.outcome in self.APPEALABLE_OUTCOMES
+        return self.outcome in self.APPEALABLE_OUTCOMES or self.is_partly_adverse
 
-    def appeal_deadline_passed(self, *, on: datetime.date) -> bool:
-        return bool(self.appeal_deadline and on > self.appeal_deadline)
+    @property
+    def is_partly_adverse(self) -> bool:
+        """An approval with conditions or for less than five years (appealable like a rejection)."""
+        if self.outcome not in (DecisionOutcome.APPROVED, DecisionOutcome.APPROVED_SPECIAL):
+            return False
+        if self.conditions.strip():
+            return True
+        if self.valid_from and self.valid_until:
+            try:
+                full = self.valid_from.replace(year=self.valid_from.year + APPROVAL_YEARS)
+            except ValueError:  # 29 February
+                full = self.valid_from.replace(year=self.valid_from.year + APPROVAL_YEARS, day=28)
+            return self.valid_until < full
+        return False
+
+    @property
+    def notified_on(self) -> datetime.date | None:
+        """The day of the first notice that the letter is available (the outbox e-mail's sent
+        time): the appeal deadline runs from it (forvaltningsloven § 29, digital delivery)."""
+        from django.core.exceptions import ObjectDoesNotExist
+        from django.utils import timezone
+
+        try:
+            notification = self.letter.notification
+        except ObjectDoesNotExist:
+            return None
+        if notification is None or notification.sent_at is None:
+            return None
+        return timezone.localdate(notification.sent_at)
+
+    @property
+    def appeal_deadline(self) -> datetime.date | None:
+        """Three weeks from the notice (None until the notice has gone out)."""
+        notified = self.notified_on
+        return notified + datetime.timedelta(days=APPEAL_DAYS) if notified else None
 
     def is_appealable(self, *, on: datetime.date) -> bool:
-        """The one answer to "can this decision be appealed on `on`?"."""
-        return self.is_adverse and not self.appeal_deadline_passed(on=on)
+        """The one answer to "can this decision be appealed on `on`?": a rejection, a
+        revocation, or a partly adverse approval, once made. A late appeal is still received
+        (forvaltningsloven § 31: flagged late, the handler decides whether to consider it)."""
+        return self.is_adverse and self.decided_at.date() <= on
+
+    def appeal_deadline_passed(self, *, on: datetime.date) -> bool:
+        """After the three-week deadline (which runs from the notice of the letter, § 29)."""
+        return self.appeal_deadline is not None and on > self.appeal_deadline
 
 
 class OutboxStatus(models.TextChoices):
@@ -576,7 +627,16 @@ class DecisionLetter(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True, max_length=SYSTEM_TEXT_MAX)
     generated_at = models.DateTimeField(_("generated"), null=True, blank=True)
+    # When the letter was handed to the outbox; the notice's own sent_at starts the appeal deadline.
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    notification = models.OneToOneField(
+        "notifications.Notification",
+        verbose_name=_("notice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -649,13 +709,34 @@ class Approval(FSMModelMixin, models.Model):
         self.ended_at = when or timezone.now()
 
 
-class Appeal(models.Model):
-    """An appeal (klage) against a rejection or revocation."""
+class AppealStatus(models.TextChoices):
+    RECEIVED = "received", _("Received by Arbeidstilsynet")
+    NOT_CONSIDERED = "not_considered", _("Not considered (late, forvaltningsloven § 31)")
+    REVERSED = "reversed", _("Reversed by Arbeidstilsynet")
+    FORWARDED = "forwarded", _("Upheld and sent to Direktoratet for arbeidstilsynet")
+    DIRECTORATE_UPHELD = "directorate_upheld", _("Upheld by Direktoratet for arbeidstilsynet")
+    DIRECTORATE_REVERSED = "directorate_reversed", _("Reversed by Direktoratet for arbeidstilsynet")
+    DIRECTORATE_SENT_BACK = "directorate_sent_back", _("Sent back by Direktoratet for new consideration")
 
-    class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        UPHELD = "upheld", _("Decision upheld")
-        REVERSED = "reversed", _("Decision reversed")
+
+class LateDecision(models.TextChoices):
+    CONSIDER = "consider", _("Considered although late")
+    DISMISS = "dismiss", _("Not considered")
+
+
+def appeal_letter_upload_to(instance, filename):
+    return f"appeals/{instance.case.provider_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Appeal(FSMModelMixin, models.Model):
+    """An appeal (klage) against an adverse decision: a rejection, a revocation, or an approval
+    with conditions or for less than five years. Sent to Arbeidstilsynet, which either reverses
+    its decision (a new decision and letter) or upholds it and forwards the appeal to
+    Direktoratet for arbeidstilsynet (forvaltningsloven § 33), whose outcome is recorded here
+    with its date and letter. A late appeal is received and flagged; the handler decides with
+    a reason whether to consider it (§ 31)."""
+
+    Status = AppealStatus
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="appeals")
     decision = models.ForeignKey(Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="appeals")
@@ -664,7 +745,14 @@ class Appeal(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"))
     text = models.TextField(_("grounds for the appeal"), max_length=TEXT_MAX)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    status = FSMField(
+        _("status"), max_length=30, choices=AppealStatus.choices, default=AppealStatus.RECEIVED, protected=True
+    )
+    # § 31: received after the deadline; the handler decides whether to consider it.
+    late = models.BooleanField(_("received after the deadline"), default=False)
+    late_decision = models.CharField(_("late appeal"), max_length=10, choices=LateDecision.choices, blank=True)
+    late_reason = models.TextField(_("reason (late appeal)"), blank=True, max_length=TEXT_MAX)
+    # First instance (Arbeidstilsynet): reversed or upheld and forwarded.
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("handled by"),
@@ -675,6 +763,28 @@ class Appeal(models.Model):
     )
     handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
     outcome_reason = models.TextField(_("reason"), blank=True, max_length=TEXT_MAX)
+    new_decision = models.OneToOneField(
+        Decision,
+        verbose_name=_("new decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reverses_appeal",
+    )
+    # The appeal body (Direktoratet for arbeidstilsynet).
+    directorate_decided_on = models.DateField(_("decided by the directorate"), null=True, blank=True)
+    directorate_reason = models.TextField(_("the directorate's reasons"), blank=True, max_length=TEXT_MAX)
+    directorate_letter = models.FileField(
+        _("the directorate's letter"), upload_to=appeal_letter_upload_to, blank=True, max_length=255
+    )
+    directorate_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -683,11 +793,221 @@ class Appeal(models.Model):
         ordering = ["-submitted_at"]
         constraints = [
             models.UniqueConstraint(fields=["decision"], name="appeal_one_per_decision"),
-            *text_limits("text", "outcome_reason"),
+            models.CheckConstraint(condition=Q(status__in=AppealStatus.values), name="appeal_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="not_considered") | Q(late=True, late_decision="dismiss"),
+                name="appeal_not_considered_only_late",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__startswith="directorate_") | Q(directorate_decided_on__isnull=False),
+                name="appeal_directorate_outcome_dated",
+            ),
+            *text_limits("text", "late_reason", "outcome_reason", "directorate_reason"),
         ]
 
     def __str__(self):
         return f"{self.case}: {self.get_status_display()} ({self.submitted_at:%d.%m.%Y})"
+
+    @property
+    def awaiting_late_decision(self) -> bool:
+        return self.late and not self.late_decision
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (AppealStatus.RECEIVED, AppealStatus.FORWARDED)
+
+    def _considerable(self) -> bool:
+        return not self.late or self.late_decision == LateDecision.CONSIDER
+
+    @transition(field=status, source=AppealStatus.RECEIVED, target=AppealStatus.NOT_CONSIDERED)
+    def dismiss_late(self):
+        """A late appeal is not considered (§ 31), with a reason."""
+
+    @transition(field=status, source=AppealStatus.RECEIVED, target=AppealStatus.REVERSED, conditions=[_considerable])
+    def reverse(self):
+        """Arbeidstilsynet reverses its own decision (omgjøring, § 33 second paragraph)."""
+
+    @transition(field=status, source=AppealStatus.RECEIVED, target=AppealStatus.FORWARDED, conditions=[_considerable])
+    def forward(self):
+        """Upheld by Arbeidstilsynet and sent to the appeal body."""
+
+    @transition(
+        field=status,
+        source=AppealStatus.FORWARDED,
+        target=RETURN_VALUE(
+            AppealStatus.DIRECTORATE_UPHELD, AppealStatus.DIRECTORATE_REVERSED, AppealStatus.DIRECTORATE_SENT_BACK
+        ),
+    )
+    def record_directorate(self, *, outcome: str):
+        """The directorate's decision: upheld, reversed or sent back for new consideration."""
+        return outcome
+
+
+def case_document_upload_to(instance, filename):
+    return f"case-documents/{instance.case.provider_id}/{uuid.uuid4().hex}.pdf"
+
+
+class CaseRequest(FSMModelMixin, models.Model):
+    """Something the case waits on the provider for, with a deadline: a request for more
+    information, or an advance notice of revocation (forhåndsvarsel, forvaltningsloven § 16:
+    what is intended, why, and the deadline for comments; sent as a PDF letter). Shown on the
+    provider's start page until answered; answered in the portal with text and attachments."""
+
+    class Kind(models.TextChoices):
+        INFORMATION = "information", _("Request for more information")
+        REVOCATION_NOTICE = "revocation_notice", _("Advance notice of revocation")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the provider")
+        ANSWERED = "answered", _("Answered by the provider")
+        CLOSED = "closed", _("Closed")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="requests")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("what is asked, or why"), max_length=TEXT_MAX)
+    intended = models.TextField(_("what is intended"), blank=True, max_length=TEXT_MAX)
+    deadline = models.DateField(_("deadline for the provider"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent"))
+    status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, protected=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The notice letter (PDF) for an advance notice of revocation; made by a task.
+    letter = models.FileField(_("letter"), upload_to=case_document_upload_to, blank=True, max_length=255)
+    letter_pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
+    notification = models.OneToOneField(
+        "notifications.Notification",
+        verbose_name=_("notice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("request to the provider")
+        verbose_name_plural = _("requests to the provider")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["information", "revocation_notice"]), name="request_kind_valid"
+            ),
+            models.CheckConstraint(condition=Q(status__in=["open", "answered", "closed"]), name="request_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind="revocation_notice") | ~Q(intended=""), name="request_notice_says_what_is_intended"
+            ),
+            models.UniqueConstraint(
+                fields=["case", "kind"], condition=Q(status="open"), name="request_one_open_per_case_kind"
+            ),
+            *text_limits("text", "intended"),
+        ]
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self):
+        return f"{self.case} {self.get_kind_display()}"
+
+    @property
+    def download_name(self) -> str:
+        return f"varsel-{self.case.case_number.replace('/', '-')}.pdf"
+
+    @transition(field=status, source=[Status.OPEN, Status.ANSWERED], target=Status.ANSWERED)
+    def answer(self):
+        """The provider replied in the portal (again, if it has more to add)."""
+
+    @transition(field=status, source=[Status.OPEN, Status.ANSWERED], target=Status.CLOSED)
+    def close(self):
+        """The case moved on (supplemented, decided, revocation dropped)."""
+
+
+class CaseRequestReply(models.Model):
+    """The provider's reply to a request (svar), with attachments (CaseDocument)."""
+
+    request = models.ForeignKey(
+        CaseRequest, verbose_name=_("request to the provider"), on_delete=models.PROTECT, related_name="replies"
+    )
+    text = models.TextField(_("reply"), max_length=TEXT_MAX)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reply from the provider")
+        verbose_name_plural = _("replies from the provider")
+        ordering = ["submitted_at", "id"]
+        constraints = [*text_limits("text")]
+
+    def __str__(self):
+        return f"{self.request}: {self.submitted_at:%d.%m.%Y}"
+
+
+class CaseDocument(models.Model):
+    """A PDF the provider sent with an appeal or a reply (checked like every upload: a real,
+    harmless PDF ≤ 20 MB, approvals.documents.pdf_check), stored under a random name."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="documents")
+    appeal = models.ForeignKey(
+        Appeal, verbose_name=_("appeal"), null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    reply = models.ForeignKey(
+        CaseRequestReply,
+        verbose_name=_("reply"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    file = models.FileField(_("file"), upload_to=case_document_upload_to, max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(appeal__isnull=False) | Q(reply__isnull=False), name="case_document_belongs_somewhere"
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+
+class InterimReply(models.Model):
+    """The interim reply (foreløpig svar, forvaltningsloven § 11a) sent once per case when it
+    is not decided within a month: why it takes time and when a decision can be expected."""
+
+    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="interim_reply")
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    reason = models.TextField(_("why it takes time"), max_length=TEXT_MAX)
+    expected_by = models.DateField(_("decision expected by"))
+    notification = models.OneToOneField(
+        "notifications.Notification",
+        verbose_name=_("notice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("interim reply")
+        verbose_name_plural = _("interim replies")
+        constraints = [*text_limits("reason")]
+
+    def __str__(self):
+        return f"{self.case} {self.expected_by}"
 
 
 # ================================================================ lifecycle
@@ -913,3 +1233,104 @@ class FollowUpTask(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.get_status_display()})"
+
+
+# ================================================================ dispensations
+# A dispensation from the duty to be connected to an approved BHT is an individual decision
+# (enkeltvedtak): an enterprise applies (or a case handler registers its application), the
+# handler decides with reasons, and a letter with the appeal text goes out. A dispensation is
+# changed or ended by a new application and decision. The record of the dispensation itself
+# (what the obligation answer reads) is enterprises.Dispensation, written through
+# enterprises.services; this model is the case and the decision.
+
+
+class DispensationCase(FSMModelMixin, models.Model):
+    class Kind(models.TextChoices):
+        NEW = "new", _("New dispensation")
+        CHANGE = "change", _("Change of a dispensation")
+        END = "end", _("End of a dispensation")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+
+    case_number = models.CharField(_("case number"), max_length=12, unique=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        to_field="orgnr",
+        db_column="enterprise_orgnr",
+        on_delete=models.PROTECT,
+        related_name="dispensation_cases",
+    )
+    kind = models.CharField(_("what is applied for"), max_length=10, choices=Kind.choices, default=Kind.NEW)
+    dispensation = models.ForeignKey(
+        "enterprises.Dispensation",
+        verbose_name=_("dispensation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    scope = models.CharField(_("scope"), max_length=10, blank=True)
+    part = models.CharField(_("the part exempted"), max_length=300, blank=True)
+    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_until = models.DateField(_("until"), null=True, blank=True)
+    grounds = models.TextField(_("grounds for the application"), max_length=TEXT_MAX)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("applied by"), on_delete=models.PROTECT, related_name="+"
+    )
+    applied_at = models.DateTimeField(_("applied"))
+    status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED, protected=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reasons = models.TextField(_("reasons for the decision"), blank=True, max_length=TEXT_MAX)
+    letter = models.FileField(_("decision letter"), upload_to="dispensation-letters/", blank=True, max_length=255)
+    letter_pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
+    notification = models.OneToOneField(
+        "notifications.Notification",
+        verbose_name=_("notice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dispensation case")
+        verbose_name_plural = _("dispensation cases")
+        ordering = ["-applied_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["new", "change", "end"]), name="dispensation_case_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind="new") | Q(dispensation__isnull=False), name="dispensation_case_change_names_one"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="submitted") | ~Q(reasons=""), name="dispensation_case_decision_reasoned"
+            ),
+            *text_limits("grounds", "reasons"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_number} {self.enterprise_id}"
+
+    @property
+    def download_name(self) -> str:
+        return f"vedtak-dispensasjon-{self.case_number.replace('/', '-')}.pdf"
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.GRANTED)
+    def grant(self):
+        """Granted: the dispensation is recorded, changed or ended as applied for."""
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.REFUSED)
+    def refuse(self):
+        """Refused, with reasons."""

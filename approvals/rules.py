@@ -483,37 +483,48 @@ class Requirement:
     legal_ref: str
     label: str | Promise
     rule_ids: tuple[str, ...] = ()
+    # The rules cannot decide it (bokstav a–c, § 2-4): nothing is pre-filled, and the handler's
+    # own words are needed before a decision can be made (forvaltningsloven § 25).
+    judgement: bool = False
+    # May be set aside in special cases (§ 2-2 andre ledd, bokstav d and e): then in own words too.
+    special_case: bool = False
 
 
+SPECIAL_CASES_REF = "§ 2-2 andre ledd"
 REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(
         "holistic",
         "§ 2-2 første ledd bokstav a",
         _("Able to give holistic, preventive assistance in systematic HSE work"),
+        judgement=True,
     ),
     Requirement(
         "quality_assistance",
         "§ 2-2 første ledd bokstav b",
         _("A quality system that ensures assistance as chapter 13 requires"),
         ("quality_system",),
+        judgement=True,
     ),
     Requirement(
         "competence_development",
         "§ 2-2 første ledd bokstav c",
         _("A quality system that ensures competence development for the staff"),
         ("competence_development_plan",),
+        judgement=True,
     ),
     Requirement(
         "competence_areas",
         "§ 2-2 første ledd bokstav d",
         _("Staff able to advise in all five competence areas"),
         ("competence_areas",),
+        special_case=True,
     ),
     Requirement(
         "staffing",
         "§ 2-2 første ledd bokstav e",
         _("At least 3.0 FTE of professional staff, and at least 0.30 FTE in each of four disciplines"),
         ("total_fte",) + tuple(f"{d}_fte" for d in MINIMUM_DISCIPLINES),
+        special_case=True,
     ),
     Requirement(
         "training",
@@ -525,6 +536,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "risk_based",
         "§ 2-4",
         _("Risk-based, preventive assistance; extra services kept and documented separately"),
+        judgement=True,
     ),
 )
 REQUIREMENTS_BY_ID = {r.id: r for r in REQUIREMENTS}

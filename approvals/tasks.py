@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from approvals.models import CaseEvent, DecisionLetter, OutboxStatus
 from approvals.services import lifecycle
-from core.official import in_official_language, official_date
+from core.official import in_official_language
 from core.services import JOB_TASK_OPTIONS, job_task_run
 from notifications import Attachment
 from notifications.services import notification_queue
@@ -64,8 +64,7 @@ def decision_letter_generate(decision_id: int) -> str:
                 letter.pages = rendered.pages
                 letter.generated_at = timezone.now()
                 letter.save(update_fields=["pdf", "pages", "generated_at"])
-        # 2. The e-mail with the PDF, once: a notification keyed by the letter, queued under the
-        # lock in the transaction that marks the letter done (the outbox sends and retries it).
+        # 2. The notice, once: handed to the notifications outbox (unique key) under the lock.
         with transaction.atomic():
             letter = _locked(decision_id)
             if letter.status == OutboxStatus.DONE:
@@ -73,26 +72,29 @@ def decision_letter_generate(decision_id: int) -> str:
             recipients = _recipients(letter)
             decision = letter.decision
             case = decision.case
-            notification_queue(
-                key=f"decision-letter:{letter.pk}",
-                kind="decision_letter",
-                to=recipients,
-                subject=_("Decision in case %(number)s – %(provider)s")
-                % {"number": case.case_number, "provider": case.provider.name},
-                body=_(
-                    "Attached is the decision in case %(number)s from Arbeidstilsynet.\n\n"
-                    "The appeal deadline is three weeks from when you received the decision (%(date)s).\n"
-                    "The decision is also in BHT-portalen."
+            if letter.notification_id is None:
+                # The e-mail is the first notice that the letter is available: the appeal
+                # deadline runs from its sent time (forvaltningsloven § 29).
+                letter.notification = notification_queue(
+                    key=f"decision-letter:{letter.pk}",
+                    to=recipients,
+                    subject=_("Decision in case %(number)s – %(provider)s")
+                    % {"number": case.case_number, "provider": case.provider.name},
+                    body=_(
+                        "Arbeidstilsynet has made a decision in case %(number)s. The decision letter is attached "
+                        "and is in BHT-portalen.\n\n"
+                        "The appeal deadline is three weeks from the day you received this e-mail. An appeal is "
+                        "in time when it is sent before the deadline ends."
+                    )
+                    % {"number": case.case_number},
+                    kind="decision_letter",
+                    attachments=[Attachment(letter.download_name, "application/pdf", storage_name=letter.pdf.name)],
+                    recipient_org=case.provider.orgnr,
                 )
-                % {"number": case.case_number, "date": official_date(decision.appeal_deadline)},
-                attachments=[Attachment(letter.download_name, "application/pdf", storage_name=letter.pdf.name)],
-                recipient_org=case.provider.orgnr,
-            )
-            if recipients and letter.emailed_at is None:
-                letter.emailed_at = timezone.now()  # handed to the outbox; its row records the delivery
+                letter.emailed_at = timezone.now()
             letter.status = OutboxStatus.DONE
             letter.last_error = ""
-            letter.save(update_fields=["status", "emailed_at", "last_error"])
+            letter.save(update_fields=["status", "emailed_at", "last_error", "notification"])
             case_event_record(
                 case=case,
                 kind=CaseEvent.Kind.LETTER_SENT,
@@ -158,3 +160,43 @@ def renewal_reminders_send(self):
 def approvals_expire(self):
     """Approvals past their period become expired and leave the register."""
     return job_task_run(self, lambda: lifecycle.approvals_expire(today=timezone.localdate()))
+
+
+@shared_task(acks_late=True)
+def revocation_notice_send(request_id: int) -> bool:
+    """Make and send one advance notice of revocation (exactly once; see the service)."""
+    from approvals.services.cases import revocation_notice_send as send
+
+    return send(request_id=request_id)
+
+
+@shared_task(name="approvals.tasks.revocation_notices_send", **JOB_TASK_OPTIONS)
+def revocation_notices_send(self):
+    """Advance notices of revocation whose task was lost: made and sent, each exactly once."""
+    from approvals.services.cases import revocation_notices_run
+
+    return job_task_run(self, revocation_notices_run)
+
+
+@shared_task(name="approvals.tasks.interim_replies_send", **JOB_TASK_OPTIONS)
+def interim_replies_send(self):
+    """Interim replies (forvaltningsloven § 11a) for cases not decided within a month, once per case."""
+    from approvals.services.cases import interim_replies_run
+
+    return job_task_run(self, lambda: interim_replies_run(today=timezone.localdate()))
+
+
+@shared_task(acks_late=True)
+def dispensation_letter_task(case_id: int) -> bool:
+    """Make and send one dispensation decision letter (exactly once; see the service)."""
+    from approvals.services.dispensations import dispensation_letter_send
+
+    return dispensation_letter_send(case_id=case_id)
+
+
+@shared_task
+def dispensation_letters_sweep() -> dict:
+    """Dispensation letters whose task was lost."""
+    from approvals.services.dispensations import dispensation_letters_run
+
+    return dispensation_letters_run()

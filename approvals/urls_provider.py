@@ -4,6 +4,7 @@ from django.urls import path
 
 from approvals.views import lifecycle as lifecycle_views
 from approvals.views import provider as views
+from approvals.views import provider_cases
 
 urlpatterns = [
     path("soknader/", views.application_list, name="application_list"),
@@ -21,6 +22,11 @@ urlpatterns = [
     path("soknader/<int:pk>/kvittering/", views.application_receipt, name="application_receipt"),
     path("soknader/<int:pk>/ny-versjon/", views.application_revise, name="application_revise"),
     path("dokumenter/<int:pk>/", views.document_download, name="document_download"),
+    # Requests from Arbeidstilsynet (more information, advance notice) and their answers.
+    path("foresporsler/<int:pk>/", provider_cases.request_reply, name="request_reply"),
+    path("foresporsler/<int:pk>/varsel.pdf", provider_cases.request_letter_download, name="request_letter_download"),
+    path("saksdokumenter/<int:pk>/", provider_cases.case_document_download, name="case_document_download"),
+    path("klager/<int:pk>/klagevedtak.pdf", provider_cases.appeal_letter_download, name="appeal_letter_download"),
     # The approval's lifecycle on the provider's side: change notice (endringsmelding), renewal.
     path("endringsmelding/", lifecycle_views.change_notice_create, name="change_notice_create"),
     path("endringsmelding/regelsjekk/", lifecycle_views.change_notice_rule_panel, name="change_notice_rule_panel"),

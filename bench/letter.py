@@ -47,9 +47,15 @@ def main() -> None:
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from approvals.letters import letter_render
-    from approvals.selectors.cases import assessments_prefill
     from approvals.services.cases import case_decide
-    from tests.approvals.factories import APPROVABLE_ROSTER, ApplicationFactory, CaseFactory, add_roster, mark_submitted
+    from tests.approvals.factories import (
+        APPROVABLE_ROSTER,
+        ApplicationFactory,
+        CaseFactory,
+        add_roster,
+        assessed,
+        mark_submitted,
+    )
     from tests.factories import UserFactory
 
     handler = UserFactory(case_handler=True, full_name="Sara Saksbehandler")
@@ -63,9 +69,7 @@ def main() -> None:
         ][:size]
         add_roster(application, roster)
         mark_submitted(application, case=case)
-        decision = case_decide(
-            case=case, actor=handler, outcome="approved", assessments=assessments_prefill(evaluation=None)
-        )
+        decision = case_decide(case=case, actor=handler, outcome="approved", assessments=assessed())
         for _ in range(2):
             letter_render(decision=decision)
         times, cpu = [], []

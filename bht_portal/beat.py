@@ -12,6 +12,11 @@ BEAT_SCHEDULE: dict = {
         "task": "approvals.tasks.decision_letters_sweep",
         "schedule": crontab(minute="*/10"),
     },
+    "dispensation-letters-sweep": {
+        # Dispensation decision letters whose task was lost.
+        "task": "approvals.tasks.dispensation_letters_sweep",
+        "schedule": crontab(minute="*/10"),
+    },
     "queued-jobs-sweep": {
         # "Run now" requests made while the broker was unreachable (core.services.job_enqueue).
         "task": "core.tasks.queued_jobs_send",
@@ -37,6 +42,18 @@ BEAT_SCHEDULE: dict = {
         "task": "approvals.tasks.renewal_reminders_send",
         "schedule": crontab(hour=6, minute=0),
         "options": {"expires": 20 * 3600},
+    },
+    "approvals-interim-replies": {
+        # Forvaltningsloven § 11a: cases not decided within a month get an interim reply, once.
+        "task": "approvals.tasks.interim_replies_send",
+        "schedule": crontab(hour=6, minute=5),
+        "options": {"expires": 20 * 3600},
+    },
+    "approvals-revocation-notices": {
+        # Advance notices of revocation whose letter task was lost (normally sent at once).
+        "task": "approvals.tasks.revocation_notices_send",
+        "schedule": crontab(minute="*/30"),
+        "options": {"expires": 25 * 60},
     },
     "inspections-order-deadlines": {
         "task": "inspections.tasks.order_deadlines_check",

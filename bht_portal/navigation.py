@@ -15,19 +15,21 @@ ROLE_ITEMS = {
         ("approvals:application_list", _("Applications")),
         ("approvals:change_notice_create", _("Change notice")),
         ("providers:client_list", _("Client list")),
+        ("inspections:party_list", _("Inspections")),
         ("notifications", _("Messages")),
     ],
     Role.CASE_HANDLER: [
         ("start", _("Start")),
         ("approvals:case_queue", _("Case queue")),
         ("approvals:followup_list", _("Follow-up tasks")),
-        ("enterprises:dispensation_list", _("Dispensations")),
+        ("approvals:dispensation_case_list", _("Dispensations")),
         ("oversight:statistics", _("Statistics")),
         ("oversight:as_of", _("Approved on a date?")),
         ("notifications", _("Messages")),
     ],
     Role.INSPECTOR: [
         ("start", _("Start")),
+        ("inspections:inspection_start", _("Start an inspection")),
         ("inspections:inspection_list", _("Inspections")),
         ("inspections:order_list", _("Orders")),
         ("oversight:targeting_list", _("Targeting list")),
@@ -39,6 +41,7 @@ ROLE_ITEMS = {
     Role.ENTERPRISE: [
         ("start", _("Start")),
         ("oversight:enterprise_bht", _("Our BHT")),
+        ("inspections:party_list", _("Inspections")),
     ],
     Role.ADMIN: [
         ("start", _("Start")),

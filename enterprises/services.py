@@ -37,3 +37,34 @@ def dispensation_create(
     dispensation.full_clean()
     dispensation.save()
     return dispensation
+
+
+@transaction.atomic
+def dispensation_change(
+    *,
+    dispensation: Dispensation,
+    scope: str,
+    part: str,
+    valid_until: datetime.date | None,
+    reason: str,
+) -> Dispensation:
+    """Change a dispensation's scope or end date (after a new decision)."""
+    dispensation = Dispensation.objects.select_for_update().get(pk=dispensation.pk)
+    dispensation.scope = scope
+    dispensation.part = "" if scope == DispensationScope.WHOLE else part.strip()
+    dispensation.valid_until = valid_until
+    dispensation.reason = reason.strip()
+    dispensation.full_clean()
+    dispensation.save()
+    return dispensation
+
+
+@transaction.atomic
+def dispensation_end(*, dispensation: Dispensation, on: datetime.date, reason: str) -> Dispensation:
+    """End a dispensation on `on` (after a new decision); never before it began."""
+    dispensation = Dispensation.objects.select_for_update().get(pk=dispensation.pk)
+    dispensation.valid_until = max(on, dispensation.valid_from)
+    dispensation.reason = reason.strip()
+    dispensation.full_clean()
+    dispensation.save()
+    return dispensation

@@ -54,6 +54,7 @@ OWN_PROVIDER = row(LOGIN, 403, 403, 200, 404, 403, 403)
 # POST step of provider A's object: A is sent on (302), B gets 404
 OWN_PROVIDER_POST = row(LOGIN, 403, 403, REDIRECT, 404, 403, 403)
 HANDLERS_POST = row(LOGIN, REDIRECT, 403, 403, 403, 403, REDIRECT)
+INSPECTORS_POST = row(LOGIN, 403, REDIRECT, 403, 403, 403, REDIRECT)
 OVERSIGHT_INSPECTORS = row(LOGIN, 403, 200, 403, 403, 403, 200)
 OVERSIGHT_STAFF = row(LOGIN, 200, 200, 403, 403, 403, 200)
 ENTERPRISE_POST = row(LOGIN, 403, 403, 403, 403, REDIRECT, 403)
@@ -140,16 +141,52 @@ EXPECTED: dict[str, tuple[str | None, str, str, dict]] = {
     "approvals:case_decide": ("case", "get", "", HANDLERS),
     "approvals:case_revocation_notify": ("case", "post", "", HANDLERS_POST),
     "approvals:case_revocation_drop": ("case", "post", "", HANDLERS_POST),
-    "approvals:appeal_decide": ("appeal", "post", "", HANDLERS_POST),
+    "approvals:appeal_late_decide": ("appeal", "post", "", HANDLERS_POST),
+    "approvals:appeal_reverse": ("appeal", "post", "", HANDLERS_POST),
+    "approvals:appeal_forward": ("appeal", "post", "", HANDLERS_POST),
+    "approvals:appeal_directorate": ("appeal", "post", "", HANDLERS_POST),
+    "approvals:appeal_letter_download": ("appeal", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
+    "approvals:request_reply": ("request", "get", "", OWN_PROVIDER),
+    "approvals:dispensation_apply": (None, "get", "", row(LOGIN, 403, 403, 403, 403, 200, 403)),
+    "approvals:dispensation_case_list": (None, "get", "", HANDLERS),
+    "approvals:dispensation_case_new": (None, "get", "", HANDLERS),
+    "approvals:dispensation_case_detail": ("dispensation_case", "get", "", row(LOGIN, 200, 403, 403, 403, 200, 200)),
+    "approvals:dispensation_letter_download": (
+        "dispensation_case",
+        "get",
+        "",
+        row(LOGIN, 200, 403, 403, 403, 200, 200),
+    ),
+    "approvals:request_letter_download": ("notice", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
+    "approvals:case_document_download": ("case_document", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
     "approvals:letter_download": ("letter_decision", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
     "approvals:appeal_create": ("rejection", "get", "", OWN_PROVIDER),
     "approvals:register": (None, "get", "", ALL_200),
     "approvals:register_csv": (None, "get", "", ALL_200),
     # ------------------------------------------------------------ inspections
     "inspections:inspection_list": (None, "get", "", INSPECTORS),
+    "inspections:inspection_start": (None, "get", "q=923609016", INSPECTORS),
+    "inspections:worklist": ("worklist", "get", "", INSPECTORS),
     "inspections:inspection_detail": ("inspection", "get", "", INSPECTORS),
+    "inspections:checklist": ("inspection", "get", "", INSPECTORS),
+    "inspections:finding_create": ("inspection", "post", "", INSPECTORS_POST),
+    "inspections:finding_edit": ("finding", "get", "", INSPECTORS),
+    "inspections:report_send": ("inspection", "post", "", INSPECTORS_POST),
+    "inspections:order_create": ("inspection", "get", "", INSPECTORS),
+    "inspections:reaction_create": ("inspection", "get", "", INSPECTORS),
+    "inspections:followup_open": ("inspection", "post", "", INSPECTORS_POST),
+    "inspections:inspection_close": ("inspection", "post", "", INSPECTORS_POST),
     "inspections:order_list": (None, "get", "", INSPECTORS),
     "inspections:order_detail": ("order", "get", "", INSPECTORS),
+    "inspections:order_extend": ("order", "post", "", INSPECTORS_POST),
+    "inspections:order_close": ("order", "post", "", INSPECTORS_POST),
+    # the enterprise's (virksomhet@demo.no) report and a document of another enterprise
+    "inspections:letter_download": ("enterprise_report", "get", "", row(LOGIN, 403, 200, 404, 404, 200, 200)),
+    "inspections:document_download": ("other_document", "get", "", row(LOGIN, 403, 200, 404, 404, 404, 200)),
+    "inspections:party_list": (None, "get", "", row(LOGIN, 403, 403, 200, 200, 200, 403)),
+    # an inspection of provider A's BHT; an order to the enterprise
+    "inspections:party_detail": ("provider_inspection", "get", "", row(LOGIN, 403, 403, 200, 404, 404, 403)),
+    "inspections:party_compliance_upload": ("enterprise_order", "get", "", row(LOGIN, 403, 403, 404, 404, 200, 403)),
     # ------------------------------------------------------------ lifecycle
     "approvals:renewal_start": ("approval", "post", "", OWN_PROVIDER_POST),
     "approvals:change_notice_detail": ("change_notice", "get", "", row(LOGIN, 200, 403, 200, 404, 403, 200)),
@@ -185,16 +222,19 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
         Appeal,
         Application,
         Approval,
+        CaseDocument,
+        CaseRequest,
         Decision,
         DecisionLetter,
         DecisionOutcome,
+        DispensationCase,
         FollowUpTask,
         OutboxStatus,
     )
     from approvals.selectors.lifecycle import approval_current_roster
     from approvals.services import cases as case_services
     from approvals.services.lifecycle import change_notice_submit
-    from inspections.models import Inspection, Order
+    from inspections.models import Finding, Inspection, InspectionDocument, Order, Report
     from providers.models import Affiliation, ClientListUpload
     from providers.services import CONTACT_FIELDS, api_token_create
     from tests.approvals.factories import CaseFactory
@@ -215,7 +255,6 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
         decided_at=timezone.now(),
         valid_from=timezone.localdate(),
         justification="Ikke nok årsverk.",
-        appeal_deadline=timezone.localdate() + datetime.timedelta(days=21),
     )
     letter = DecisionLetter(decision=rejection, status=OutboxStatus.DONE, pages=1, generated_at=timezone.now())
     letter.pdf.save("vedtak.pdf", ContentFile(minimal_pdf("Vedtak")), save=False)
@@ -228,12 +267,29 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
         decided_at=timezone.now(),
         valid_from=timezone.localdate(),
         justification="Mangler kvalitetssystem.",
-        appeal_deadline=timezone.localdate() + datetime.timedelta(days=21),
     )
     appeal = Appeal.objects.create(
         case=appealed.case, decision=appealed, submitted_by=user_a, submitted_at=timezone.now(), text="Vi klager."
     )
-    notice = change_notice_submit(
+    appeal.directorate_letter.save("klagevedtak.pdf", ContentFile(minimal_pdf("Klagevedtak")), save=True)
+    case_document = CaseDocument(case=appeal.case, appeal=appeal, original_name="vedlegg.pdf", size=1, sha256="0")
+    case_document.file.save("vedlegg.pdf", ContentFile(minimal_pdf("Vedlegg")), save=True)
+    request = case_services.case_request_information(
+        case=CaseFactory(provider=provider_a, status="in_review"), actor=handler, message="Send avtalen."
+    )
+    notice = CaseRequest.objects.create(
+        case=rejected_case,
+        kind=CaseRequest.Kind.REVOCATION_NOTICE,
+        text="Grunn.",
+        intended="Tilbakekall.",
+        deadline=timezone.localdate() + datetime.timedelta(days=21),
+        sent_by=handler,
+        sent_at=timezone.now(),
+    )
+    notice.letter.save("varsel.pdf", ContentFile(minimal_pdf("Varsel")), save=True)
+    dispensation_case = DispensationCase.objects.get(enterprise_id="923609016")
+    dispensation_case.letter.save("vedtak.pdf", ContentFile(minimal_pdf("Vedtak")), save=True)
+    change_notice = change_notice_submit(
         approval=approval,
         actor=user_a,
         contact={**{f: getattr(provider_a, f) for f in CONTACT_FIELDS}, "phone": "99 99 99 99"},
@@ -250,10 +306,11 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
     task = FollowUpTask.objects.create(
         case=approval.case,
         approval=approval,
-        change_notice=notice,
+        change_notice=change_notice,
         title="Følg opp endringsmelding",
         failed_rules=[{"id": "total_fte", "message_nb": "x", "message_en": "x"}],
     )
+    finding = Finding.objects.order_by("pk").first()
     token, _key = api_token_create(provider=provider_a, name="Demo", actor=user_a)
     ids.update(
         upload={"pk": ClientListUpload.objects.filter(provider=provider_a, status="reported").first().pk},
@@ -269,11 +326,21 @@ def _extra_objects_for_provider_a(ids: dict) -> None:
         letter_decision={"pk": rejection.pk},
         rejection={"pk": rejection.pk},
         appeal={"pk": appeal.pk},
+        request={"pk": request.pk},
+        notice={"pk": notice.pk},
+        dispensation_case={"pk": dispensation_case.pk},
+        case_document={"pk": case_document.pk},
         approval={"approval_pk": approval.pk},
-        change_notice={"pk": notice.pk},
+        change_notice={"pk": change_notice.pk},
         followup={"pk": task.pk},
         inspection={"pk": Inspection.objects.order_by("pk").first().pk},
         order={"pk": Order.objects.order_by("pk").first().pk},
+        worklist={"key": "overdue"},
+        finding={"pk": finding.inspection_id, "finding_pk": finding.pk},
+        enterprise_report={"kind": "report", "pk": Report.objects.get(inspection__orgnr="923609016").pk},
+        other_document={"pk": InspectionDocument.objects.exclude(inspection__orgnr="923609016").first().pk},
+        provider_inspection={"pk": Inspection.objects.get(provider=provider_a).pk},
+        enterprise_order={"pk": Order.objects.get(inspection__orgnr="923609016").pk},
         job={"name": "decision-letters-sweep"},
         reset={"uidb64": "MQ", "token": "not-a-token"},
     )

@@ -134,6 +134,84 @@ def _inspections(n, start, ctx):
         _inspection(i, UserFactory(inspector=True))  # a different inspector per row
 
 
+def _worklist_inspection(i, ctx, *, status="in_progress", orgnr=None, inspector=None):
+    from inspections.models import Inspection, Report
+
+    inspection = Inspection.objects.create(
+        target="enterprise",
+        orgnr=orgnr or valid_orgnr(700 + i),
+        name=f"Radbedrift {i:03d} AS",
+        kind="announced",
+        inspector=inspector or ctx["user"],
+        inspected_on=TODAY - datetime.timedelta(days=i),
+        status=status,
+    )
+    if status != "in_progress":
+        Report.objects.create(
+            inspection=inspection,
+            comment_deadline=TODAY + datetime.timedelta(days=i),
+            pdf="inspections/x.pdf",
+            sent_at=timezone.now(),
+            sent_by=inspection.inspector,
+        )
+    return inspection
+
+
+def _in_progress(n, start, ctx):
+    for i in range(start, start + n):
+        inspection = _worklist_inspection(i, ctx)
+        inspection.team.add(ctx["user"], UserFactory(inspector=True))
+
+
+def _awaiting_comments(n, start, ctx):
+    for i in range(start, start + n):
+        _worklist_inspection(i, ctx, status="report_sent")
+
+
+def _worklist_orders(n, start, ctx, *, status="open", fine=False):
+    from inspections.models import Order, Reaction
+
+    for i in range(start, start + n):
+        inspection = _worklist_inspection(i, ctx, status="report_sent")
+        order = Order.objects.create(
+            inspection=inspection,
+            text="Knytt dere til godkjent BHT.",
+            issued_on=TODAY - datetime.timedelta(days=30),
+            deadline=TODAY + datetime.timedelta(days=i % 7) if status == "open" else TODAY - datetime.timedelta(days=1),
+            status=status,
+        )
+        if fine:
+            Reaction.objects.create(
+                inspection=inspection,
+                order=order,
+                kind="coercive_fine",
+                text="t",
+                amount=1000,
+                period="day",
+                runs_from=TODAY - datetime.timedelta(days=i),
+                decided_by=ctx["user"],
+            )
+
+
+def _due_this_week(n, start, ctx):
+    _worklist_orders(n, start, ctx)
+
+
+def _overdue(n, start, ctx):
+    _worklist_orders(n, start, ctx, status="overdue")
+
+
+def _fines_running(n, start, ctx):
+    _worklist_orders(n, start, ctx, status="overdue", fine=True)
+
+
+def _party_inspections(n, start, ctx):
+    inspector = UserFactory(inspector=True)
+    for i in range(start, start + n):
+        _worklist_inspection(i, ctx, status="report_sent" if i % 2 else "in_progress", orgnr=ctx["user"].enterprise_orgnr,
+                             inspector=inspector)  # fmt: skip
+
+
 def _job_runs(n, start, ctx):
     from bht_portal.beat import BEAT_SCHEDULE
     from core.services import job_run_record
@@ -158,6 +236,7 @@ class ListPage:
     queries: int  # the pinned number of queries for a page, whatever the number of rows
     params: dict | None = None  # the query for a filled page (search pages)
     needs_reference_data: bool = False
+    kwargs: dict | None = None  # URL arguments (a work list's key)
 
 
 LISTS = {
@@ -180,6 +259,47 @@ LISTS = {
         "inspections:inspection_list", "inspector", _inspections, 25, "No inspections registered yet.", 4
     ),
     "jobs": ListPage("jobs", "admin", _job_runs, 25, "No runs recorded yet.", 6),
+    "in_progress": ListPage(
+        "inspections:worklist", "inspector", _in_progress, 25, "Nothing in this list.", 4, kwargs={"key": "in_progress"}
+    ),
+    "awaiting_comments": ListPage(
+        "inspections:worklist",
+        "inspector",
+        _awaiting_comments,
+        25,
+        "Nothing in this list.",
+        4,
+        kwargs={"key": "awaiting_comments"},
+    ),
+    "due_this_week": ListPage(
+        "inspections:worklist",
+        "inspector",
+        _due_this_week,
+        25,
+        "Nothing in this list.",
+        4,
+        kwargs={"key": "due_this_week"},
+    ),
+    "overdue": ListPage(
+        "inspections:worklist", "inspector", _overdue, 25, "Nothing in this list.", 4, kwargs={"key": "overdue"}
+    ),
+    "fines_running": ListPage(
+        "inspections:worklist",
+        "inspector",
+        _fines_running,
+        25,
+        "Nothing in this list.",
+        4,
+        kwargs={"key": "fines_running"},
+    ),
+    "party_inspections": ListPage(
+        "inspections:party_list",
+        "enterprise_user",
+        _party_inspections,
+        20,
+        "Arbeidstilsynet has no inspections of your organisation in the portal.",
+        4,
+    ),
     "enterprise_search": ListPage(
         "enterprises:obligation_check",
         "",
@@ -211,7 +331,7 @@ def list_client(client, request):
 def _get(client, spec: ListPage, **extra):
     params = {**(spec.params or {}), **extra}
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(reverse(spec.url_name), params)
+        response = client.get(reverse(spec.url_name, kwargs=spec.kwargs), params)
     assert response.status_code == 200, response.status_code
     return response, len(ctx.captured_queries)
 
@@ -236,10 +356,11 @@ def test_list_page_runs_its_pinned_number_of_queries(list_client, django_assert_
     client, spec, ctx = list_client
     spec.make(spec.page_size + 3, 0, ctx)
     params = spec.params or {}
+    url = reverse(spec.url_name, kwargs=spec.kwargs)
     with django_assert_num_queries(spec.queries):
-        assert client.get(reverse(spec.url_name), params).status_code == 200
+        assert client.get(url, params).status_code == 200
     with django_assert_num_queries(spec.queries):
-        assert client.get(reverse(spec.url_name), {**params, "page": 2}).status_code == 200
+        assert client.get(url, {**params, "page": 2}).status_code == 200
 
 
 @pytest.mark.parametrize("list_client", sorted(LISTS), indirect=True)
@@ -263,7 +384,10 @@ def test_list_page_query_count_is_flat_and_it_paginates(list_client):
     assert second_count <= small + 1
 
 
-SEARCHABLE = ["dispensations", "enterprise_search", "followups", "inspections", "orders", "queue"]
+SEARCHABLE = [
+    "dispensations", "enterprise_search", "followups", "inspections", "orders", "queue",
+    "in_progress", "awaiting_comments", "due_this_week", "overdue", "fines_running", "party_inspections",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("list_client", SEARCHABLE, indirect=True)

@@ -135,11 +135,14 @@ def test_assign_is_offered_exactly_where_the_transition_is_valid(handler_client,
 @pytest.mark.django_db
 def test_is_appealable_is_the_one_answer():
     today = timezone.localdate()
-    rejection = DecisionFactory(outcome="rejected", case__status="rejected", appeal_deadline=today)
-    approval = DecisionFactory(outcome="approved", appeal_deadline=today)
+    rejection = DecisionFactory(outcome="rejected", case__status="rejected", justification="Grunn.")
+    approval = DecisionFactory(outcome="approved")
+    shorter = DecisionFactory(outcome="approved", valid_until=today + datetime.timedelta(days=365))
     assert rejection.is_appealable(on=today)
-    assert not rejection.is_appealable(on=today + datetime.timedelta(days=1))
+    # After the deadline still appealable: the appeal is received and flagged late (fvl. § 31).
+    assert rejection.is_appealable(on=today + datetime.timedelta(days=60))
     assert not approval.is_appealable(on=today)
+    assert shorter.is_appealable(on=today)  # partly adverse
 
 
 def test_the_requirements_live_in_the_rules_module_with_their_letters():

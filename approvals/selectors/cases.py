@@ -19,30 +19,41 @@ from approvals.models import (
     Application,
     ApplicationStatus,
     Case,
+    CaseDocument,
     CaseEvent,
     CaseNote,
+    CaseRequest,
+    CaseRequestReply,
     CaseStatus,
     ChangeNotice,
     Decision,
+    InterimReply,
 )
 from approvals.selectors.applications import application_evaluate
 
+OPEN_APPEAL_STATUSES = (Appeal.Status.RECEIVED, Appeal.Status.FORWARDED)
+
 
 def assessments_prefill(*, evaluation: rules.Evaluation | None) -> list[dict]:
-    """One entry per requirement, pre-filled from the rule results (Norwegian text, as in
-    the letter): met when every rule behind it passed."""
+    """One entry per requirement. A rule-decided requirement is pre-filled from the rule
+    results (Norwegian text, as in the letter): met when every rule behind it passed. A
+    judgement requirement is left for the handler's own words; the rule results behind it
+    (a document is there or not) are given as `hint`, never as the assessment."""
     by_id = {r.id: r for r in evaluation.rules} if evaluation else {}
     out = []
     for req in rules.REQUIREMENTS:
         results = [by_id[i] for i in req.rule_ids if i in by_id]
-        if results:
-            met = all(r.passed for r in results)
-            text = " ".join(r.message_nb for r in results)
-        else:
-            met = True
-            text = str(_("Assessed on the basis of the documentation in the application."))
+        met = all(r.passed for r in results)
+        hint = " ".join(r.message_nb for r in results)
         out.append(
-            {"id": req.id, "requirement": str(req.label), "legal_ref": req.legal_ref, "met": met, "assessment": text}
+            {
+                "id": req.id,
+                "requirement": str(req.label),
+                "legal_ref": req.legal_ref,
+                "met": met,
+                "assessment": "" if req.judgement else hint,
+                "hint": hint,
+            }
         )
     return out
 
@@ -81,6 +92,7 @@ def case_queue(
     assigned: str = "",
     fails_rule: bool = False,
     has_warnings: bool = False,
+    appeals: bool = False,
     q: str = "",
     sort: str = "-received",
 ) -> QuerySet[Case]:
@@ -99,6 +111,8 @@ def case_queue(
         qs = qs.filter(failed_rule_count__gt=0)
     if has_warnings:
         qs = qs.filter(warning_count__gt=0)
+    if appeals:
+        qs = qs.filter(appeals__status__in=OPEN_APPEAL_STATUSES).distinct()
     q = (q or "").strip()
     if q:
         digits = q.replace(" ", "")
@@ -121,19 +135,157 @@ def days_in_treatment(case: Case, *, now: datetime.datetime | None = None) -> in
 
 
 def handler_start_summary(*, user) -> dict:
-    """For the case handler's start page: my open cases and the unassigned count."""
+    """For the case handler's start page: my open cases, the unassigned count, appeals that
+    wait on Arbeidstilsynet (or on the directorate's outcome to be recorded) and the
+    provider's answers to requests that wait to be read."""
     open_cases = Case.objects.filter(status__in=CASE_OPEN_STATUSES)
     return {
         "my_cases": list(open_cases.filter(assigned_to=user).select_related("provider").order_by("received_at")[:10]),
         "my_count": open_cases.filter(assigned_to=user).count(),
         "unassigned_count": open_cases.filter(assigned_to__isnull=True).count(),
+        "appeals": list(
+            Appeal.objects.filter(status__in=OPEN_APPEAL_STATUSES)
+            .select_related("case__provider")
+            .order_by("submitted_at")[:10]
+        ),
+        "answered": list(
+            CaseRequest.objects.filter(status=CaseRequest.Status.ANSWERED)
+            .exclude(case__status__in=(CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFORMATION, CaseStatus.SUBMITTED))
+            .select_related("case__provider")
+            .order_by("answered_at")[:10]
+        ),
     }
+
+
+def case_turn(*, case: Case, requests: list[CaseRequest], appeals: list[Appeal]) -> dict | None:
+    """Whose turn it is on the case, and since when: the provider (an open request, with its
+    deadline), Arbeidstilsynet (an open case, an answer or an appeal to consider) or the
+    directorate (a forwarded appeal). None when nobody is to act."""
+    waiting = [r for r in requests if r.status == CaseRequest.Status.OPEN]
+    if waiting:
+        r = waiting[0]
+        return {"who": "provider", "since": r.sent_at, "deadline": r.deadline, "what": r.get_kind_display()}
+    for a in appeals:
+        if a.status == Appeal.Status.RECEIVED:
+            return {"who": "arbeidstilsynet", "since": a.submitted_at, "what": _("Appeal")}
+        if a.status == Appeal.Status.FORWARDED:
+            return {"who": "directorate", "since": a.handled_at, "what": _("Appeal")}
+    answered = [r for r in requests if r.status == CaseRequest.Status.ANSWERED]
+    if answered:
+        return {"who": "arbeidstilsynet", "since": answered[0].answered_at, "what": answered[0].get_kind_display()}
+    if case.status in CASE_OPEN_STATUSES:
+        return {"who": "arbeidstilsynet", "since": case.received_at, "what": _("Application")}
+    return None
+
+
+def case_requests(*, case: Case) -> list[CaseRequest]:
+    return list(
+        CaseRequest.objects.filter(case=case)
+        .select_related("sent_by")
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=CaseRequestReply.objects.select_related("submitted_by").prefetch_related("documents"),
+            )
+        )
+        .order_by("-sent_at", "-id")
+    )
+
+
+def provider_open_requests(*, provider_id: int) -> list[CaseRequest]:
+    """What the provider's start page asks it to answer (open or answered but still open)."""
+    return list(
+        CaseRequest.objects.filter(
+            case__provider_id=provider_id, status__in=(CaseRequest.Status.OPEN, CaseRequest.Status.ANSWERED)
+        )
+        .select_related("case")
+        .order_by("deadline", "id")
+    )
+
+
+def request_for_provider(*, user, pk: int) -> CaseRequest:
+    """A request to the user's own provider (404 for anyone else's)."""
+    if user.role != Role.PROVIDER or not user.provider_id:
+        raise Http404
+    request = (
+        CaseRequest.objects.select_related("case__provider", "sent_by")
+        .filter(pk=pk, case__provider_id=user.provider_id)
+        .first()
+    )
+    if request is None:
+        raise Http404
+    return request
+
+
+def request_for_letter(*, user, pk: int) -> CaseRequest:
+    """A notice letter the user may download: handlers any, a provider only its own."""
+    qs = CaseRequest.objects.select_related("case")
+    if user.role in CASE_HANDLER_ROLES:
+        pass
+    elif user.role == Role.PROVIDER and user.provider_id:
+        qs = qs.filter(case__provider_id=user.provider_id)
+    else:
+        raise Http404
+    request = qs.filter(pk=pk).first()
+    if request is None or not request.letter:
+        raise Http404
+    return request
+
+
+def case_document_for_user(*, user, pk: int) -> CaseDocument:
+    """An appeal's or reply's PDF: handlers any, a provider only its own; 404 otherwise."""
+    qs = CaseDocument.objects.select_related("case")
+    if user.role in CASE_HANDLER_ROLES:
+        pass
+    elif user.role == Role.PROVIDER and user.provider_id:
+        qs = qs.filter(case__provider_id=user.provider_id)
+    else:
+        raise Http404
+    document = qs.filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+def appeal_for_user(*, user, pk: int) -> Appeal:
+    """An appeal the user may see: handlers any, a provider only its own; 404 otherwise."""
+    qs = Appeal.objects.select_related("case")
+    if user.role in CASE_HANDLER_ROLES:
+        pass
+    elif user.role == Role.PROVIDER and user.provider_id:
+        qs = qs.filter(case__provider_id=user.provider_id)
+    else:
+        raise Http404
+    appeal = qs.filter(pk=pk).first()
+    if appeal is None:
+        raise Http404
+    return appeal
+
+
+APPEAL_EVENT_KINDS = (
+    CaseEvent.Kind.APPEALED,
+    CaseEvent.Kind.APPEAL_LATE_DECIDED,
+    CaseEvent.Kind.APPEAL_REVERSED,
+    CaseEvent.Kind.APPEAL_FORWARDED,
+    CaseEvent.Kind.APPEAL_DIRECTORATE,
+)
+
+
+def appeal_events(*, appeal: Appeal) -> list[CaseEvent]:
+    """Where the appeal stands, step by step (for the provider's appeal page)."""
+    return [
+        e
+        for e in CaseEvent.objects.filter(case_id=appeal.case_id, kind__in=APPEAL_EVENT_KINDS).order_by(
+            "created_at", "id"
+        )
+        if e.data.get("appeal_id") == appeal.pk
+    ]
 
 
 # ---------------------------------------------------------------- case page
 def case_get_for_handler(*, pk: int) -> Case:
     try:
-        return Case.objects.select_related("provider", "assigned_to", "renews").get(pk=pk)
+        return Case.objects.select_related("provider", "assigned_to", "renews", "interim_reply").get(pk=pk)
     except Case.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -149,6 +301,13 @@ def case_applications(*, case: Case) -> list[Application]:
     )
 
 
+def _interim_reply(case: Case) -> InterimReply | None:
+    try:
+        return case.interim_reply  # joined by case_get_for_handler
+    except InterimReply.DoesNotExist:
+        return None
+
+
 def case_page_data(*, case: Case) -> dict:
     """Everything the case page shows besides the forms."""
     applications = case_applications(case=case)
@@ -156,10 +315,19 @@ def case_page_data(*, case: Case) -> dict:
     evaluation = application_evaluate(application=current) if current else None
     decisions = list(
         Decision.objects.filter(case=case)
-        .select_related("decided_by", "letter", "approval")
-        .prefetch_related(Prefetch("appeals", queryset=Appeal.objects.select_related("submitted_by", "handled_by")))
+        .select_related("decided_by", "letter__notification", "approval")
+        .prefetch_related(
+            Prefetch(
+                "appeals",
+                queryset=Appeal.objects.select_related("submitted_by", "handled_by", "new_decision").prefetch_related(
+                    "documents"
+                ),
+            )
+        )
         .order_by("-decided_at")
     )
+    requests = case_requests(case=case)
+    appeals = [a for d in decisions for a in d.appeals.all()]
     return {
         "applications": applications,
         "current": current,
@@ -170,7 +338,10 @@ def case_page_data(*, case: Case) -> dict:
         "notes": list(CaseNote.objects.filter(case=case).select_related("author").order_by("created_at")),
         "history": list(case.history.select_related("history_user").order_by("history_date")),
         "decisions": decisions,
-        "appeals": [a for d in decisions for a in d.appeals.all()],
+        "appeals": appeals,
+        "requests": requests,
+        "turn": case_turn(case=case, requests=requests, appeals=appeals),
+        "interim_reply": _interim_reply(case),
         "days_in_treatment": days_in_treatment(case),
         "current_staffing": case_current_staffing(case=case),
     }
@@ -199,7 +370,7 @@ def case_current_staffing(*, case: Case) -> dict | None:
 def decision_for_letter_download(*, user, pk: int) -> Decision:
     """The decision whose letter `user` may download: case handlers (and admins) any, a
     provider user only its own provider's; 404 otherwise."""
-    qs = Decision.objects.select_related("case__provider", "letter")
+    qs = Decision.objects.select_related("case__provider", "letter__notification")
     if user.role in CASE_HANDLER_ROLES:
         pass
     elif user.role == Role.PROVIDER and user.provider_id:
@@ -213,15 +384,16 @@ def decision_for_letter_download(*, user, pk: int) -> Decision:
 
 
 def decision_for_appeal(*, user, pk: int) -> Decision:
-    """A rejection or revocation of the user's own provider (404 for anything else)."""
+    """An appealable decision of the user's own provider (Decision.is_appealable), or one it
+    has appealed; 404 for anything else."""
     if user.role != Role.PROVIDER or not user.provider_id:
         raise Http404
     decision = (
-        Decision.objects.select_related("case__provider")
-        .filter(pk=pk, case__provider_id=user.provider_id, outcome__in=Decision.APPEALABLE_OUTCOMES)
+        Decision.objects.select_related("case__provider", "letter__notification")
+        .filter(pk=pk, case__provider_id=user.provider_id)
         .first()
     )
-    if decision is None:
+    if decision is None or not (decision.is_appealable(on=timezone.localdate()) or decision.appeals.exists()):
         raise Http404
     return decision
 
@@ -230,7 +402,7 @@ def provider_decisions(*, provider_id: int) -> list[Decision]:
     """A provider's decisions with letter and appeal state (for the provider's pages)."""
     return list(
         Decision.objects.filter(case__provider_id=provider_id)
-        .select_related("case", "letter")
+        .select_related("case", "letter__notification")
         .prefetch_related("appeals")
         .order_by("-decided_at")
     )

@@ -171,3 +171,31 @@ def followup_tasks(*, status: str = "open", q: str = "") -> QuerySet[FollowUpTas
             Q(case__case_number__icontains=q) | Q(case__provider__name__icontains=q) | Q(case__provider__orgnr=q)
         )
     return qs.order_by("-created_at", "-id")
+
+
+# ---------------------------------------------------------------- for inspections
+OPEN_CASE_STATUSES = ("submitted", "in_review", "awaiting_information", "revocation_notified")
+
+
+def provider_for_inspection(*, provider_id: int) -> dict:
+    """What an inspector sees beside a BHT before starting an inspection: the valid
+    approval, its current staff roster and the provider's open cases."""
+    approval = provider_valid_approval(provider_id=provider_id)
+    return {
+        "approval": approval,
+        "roster": approval_current_roster(approval) if approval else [],
+        "open_cases": list(
+            Case.objects.filter(provider_id=provider_id, status__in=OPEN_CASE_STATUSES).order_by("-received_at")[:10]
+        ),
+    }
+
+
+def followup_revocation_reason(*, case: Case, pk) -> str:
+    """The text of an open follow-up task of the case (a change notice or an inspection's
+    concern report), to start a notice of revocation from; "" when there is none."""
+    if not str(pk or "").isdigit():
+        return ""
+    task = FollowUpTask.objects.filter(case=case, pk=int(pk), status=FollowUpTask.Status.OPEN).first()
+    if task is None:
+        return ""
+    return " ".join([task.title + ":", *(r.get("message_nb", "") for r in task.failed_rules)])

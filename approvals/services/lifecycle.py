@@ -441,3 +441,27 @@ def followup_task_close(*, task: FollowUpTask, actor: User, resolution: str) -> 
                 data={"followup_task": task.pk},
             )
         return task
+
+
+def followup_task_create_from_inspection(
+    *, approval_id: int, actor: User, title: str, findings: list[dict], inspection_ref: str
+) -> FollowUpTask:
+    """An inspection of an approved BHT found that requirements are no longer met: a
+    follow-up task on its approval case (a concern report to the approval unit), which the
+    case handler sees on the case page and may turn into a notice of revocation.
+    `findings`: [{"id": "2-2e", "message_nb": ..., "message_en": ...}]."""
+    with transaction.atomic():
+        approval = Approval.objects.select_related("case").get(pk=approval_id)
+        task = FollowUpTask.objects.create(
+            case=approval.case, approval=approval, title=title[:200], failed_rules=findings
+        )
+        with in_official_language():
+            case_event_record(
+                case=approval.case,
+                kind=CaseEvent.Kind.FOLLOWUP_CREATED,
+                actor=actor,
+                message=_("Concern report from inspection %(ref)s: %(findings)s")
+                % {"ref": inspection_ref, "findings": " ".join(f["message_nb"] for f in findings)},
+                data={"followup_task": task.pk, "inspection": inspection_ref},
+            )
+        return task

@@ -4,9 +4,11 @@ provider's appeal against a rejection or revocation. Thin: forms in, services do
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,8 +17,11 @@ from accounts.access import access, needs_acr
 from accounts.models import CASE_HANDLER_ROLES, Role
 from accounts.oidc import LOA_SUBSTANTIAL
 from approvals.forms.handler import (
-    AppealDecideForm,
+    AppealDirectorateForm,
     AppealForm,
+    AppealForwardForm,
+    AppealLateForm,
+    AppealReverseForm,
     AssignForm,
     DecisionForm,
     InformationRequestForm,
@@ -27,6 +32,7 @@ from approvals.forms.handler import (
 )
 from approvals.models import CASE_OPEN_STATUSES, Appeal
 from approvals.selectors import cases as selectors
+from approvals.selectors import lifecycle as lifecycle_selectors
 from approvals.services import cases as services
 from approvals.services.cases import CaseActionRefused
 from core.files import safe_download_name
@@ -44,6 +50,7 @@ def case_queue(request):
         assigned=filters.get("assigned", ""),
         fails_rule=filters.get("fails_rule", False),
         has_warnings=filters.get("has_warnings", False),
+        appeals=filters.get("appeals", False),
         q=filters.get("q", ""),
         sort=filters.get("sort") or "-received",
     )
@@ -76,9 +83,16 @@ def case_detail(request, pk: int):
         "assign_form": AssignForm(user=request.user),
         "info_form": InformationRequestForm(),
         "note_form": NoteForm(),
-        "revocation_form": RevocationNoticeForm(),
+        "revocation_form": RevocationNoticeForm(
+            initial={
+                "reason": lifecycle_selectors.followup_revocation_reason(case=case, pk=request.GET.get("followup"))
+            }
+        ),
         "drop_form": RevocationDropForm(),
-        "appeal_form": AppealDecideForm(),
+        "late_form": AppealLateForm(),
+        "reverse_form": AppealReverseForm(),
+        "forward_form": AppealForwardForm(),
+        "directorate_form": AppealDirectorateForm(),
         **data,
     }
     return render(request, "approvals/handler/case_detail.html", context)
@@ -120,7 +134,9 @@ def case_request_information(request, pk: int):
         request,
         pk,
         InformationRequestForm,
-        lambda case, d: services.case_request_information(case=case, actor=request.user, message=d["message"]),
+        lambda case, d: services.case_request_information(
+            case=case, actor=request.user, message=d["message"], deadline=d["deadline"]
+        ),
         _("The provider has been asked for more information."),
     )
 
@@ -145,7 +161,7 @@ def case_revocation_notify(request, pk: int):
         pk,
         RevocationNoticeForm,
         lambda case, d: services.case_revocation_notify(
-            case=case, actor=request.user, reason=d["reason"], deadline=d["deadline"]
+            case=case, actor=request.user, reason=d["reason"], deadline=d["deadline"], intended=d["intended"]
         ),
         _("The notice of revocation is sent."),
     )
@@ -165,7 +181,8 @@ def case_revocation_drop(request, pk: int):
 
 @access(*CASE_HANDLER_ROLES)
 def case_decide(request, pk: int):
-    """The decision form: the assessment per requirement (pre-filled from the rule results),
+    """The decision form: the assessment per requirement (rule-decided ones pre-filled from the
+    rule results, judgements left for the handler's own words),
     then approve / approve in special cases / reject; or revoke after a notice."""
     case = selectors.case_get_for_handler(pk=pk)
     actions = _actions(case)
@@ -198,6 +215,8 @@ def case_decide(request, pk: int):
                     conditions=d.get("conditions", ""),
                     justification=d["justification"],
                 )
+        except services.AssessmentRefused as exc:
+            form.add_assessment_errors(exc.errors)
         except CaseActionRefused as exc:
             case.refresh_from_db()
             if not (_actions(case) & {"approve", "approve_special", "reject", "revoke"}):
@@ -220,28 +239,85 @@ def case_decide(request, pk: int):
     )
 
 
-@require_POST
-@access(*CASE_HANDLER_ROLES)
-def appeal_decide(request, pk: int):
+def _appeal_step(request, pk: int, form_class, run, success: str):
     appeal = get_object_or_404(Appeal.objects.select_related("case"), pk=pk)
-    form = AppealDecideForm(request.POST)
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.appeal_decide(
-                appeal=appeal,
-                actor=request.user,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
-            )
+            run(appeal, form.cleaned_data)
         except CaseActionRefused as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("The appeal is decided."))
+            messages.success(request, success)
     else:
-        for errors in form.errors.values():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, error)
-    return redirect("approvals:case_detail", pk=appeal.case_id)
+                messages.error(request, f"{label}: {error}" if label else error)
+    return redirect(f"{reverse('approvals:case_detail', args=[appeal.case_id])}#appeal-{appeal.pk}")
+
+
+@require_POST
+@access(*CASE_HANDLER_ROLES)
+def appeal_late_decide(request, pk: int):
+    return _appeal_step(
+        request,
+        pk,
+        AppealLateForm,
+        lambda a, d: services.appeal_late_decide(
+            appeal=a, actor=request.user, consider=d["consider"], reason=d["reason"]
+        ),
+        _("The decision on the late appeal is recorded and the provider is told."),
+    )
+
+
+@require_POST
+@access(*CASE_HANDLER_ROLES)
+def appeal_reverse(request, pk: int):
+    return _appeal_step(
+        request,
+        pk,
+        AppealReverseForm,
+        lambda a, d: services.appeal_reverse(
+            appeal=a,
+            actor=request.user,
+            reason=d["reason"],
+            valid_until=d.get("valid_until"),
+            conditions=d.get("conditions", ""),
+        ),
+        _("The decision is reversed and the provider is told."),
+    )
+
+
+@require_POST
+@access(*CASE_HANDLER_ROLES)
+def appeal_forward(request, pk: int):
+    return _appeal_step(
+        request,
+        pk,
+        AppealForwardForm,
+        lambda a, d: services.appeal_forward(appeal=a, actor=request.user, reason=d["reason"]),
+        _("The decision is upheld and the appeal sent to Direktoratet for arbeidstilsynet; the provider is told."),
+    )
+
+
+@require_POST
+@access(*CASE_HANDLER_ROLES)
+def appeal_directorate(request, pk: int):
+    return _appeal_step(
+        request,
+        pk,
+        AppealDirectorateForm,
+        lambda a, d: services.appeal_directorate_record(
+            appeal=a,
+            actor=request.user,
+            outcome=d["outcome"],
+            decided_on=d["decided_on"],
+            reason=d["reason"],
+            letter=d["letter"],
+        ),
+        _("The directorate's decision is recorded and the provider is told."),
+    )
 
 
 @access(*CASE_HANDLER_ROLES, Role.PROVIDER)
@@ -264,13 +340,18 @@ def letter_download(request, pk: int):
 @access(Role.PROVIDER)
 @needs_acr(LOA_SUBSTANTIAL)
 def appeal_create(request, pk: int):
-    """The provider appeals a rejection or revocation (own provider only; 404 otherwise)."""
+    """The provider appeals an adverse decision (own provider only; 404 otherwise), with PDFs,
+    and follows where its appeal stands."""
     decision = selectors.decision_for_appeal(user=request.user, pk=pk)
     existing = decision.appeals.first()
-    form = AppealForm(request.POST or None)
+    form = AppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and existing is None and form.is_valid():
         try:
-            services.appeal_create(decision=decision, actor=request.user, text=form.cleaned_data["text"])
+            services.appeal_create(
+                decision=decision, actor=request.user, text=form.cleaned_data["text"], files=form.cleaned_data["files"]
+            )
+        except ValidationError as exc:
+            form.add_error("files", exc)
         except CaseActionRefused as exc:
             form.add_error(None, str(exc))
         else:
@@ -286,5 +367,6 @@ def appeal_create(request, pk: int):
             "appeal": existing,
             "form": form,
             "deadline_passed": decision.appeal_deadline_passed(on=timezone.localdate()),
+            "events": selectors.appeal_events(appeal=existing) if existing else [],
         },
     )

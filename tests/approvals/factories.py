@@ -192,3 +192,21 @@ class ApprovalFactory(factory.django.DjangoModelFactory):
             obj.__dict__["status"] = status
         obj.save()
         return obj
+
+
+def assessed(evaluation=None, *, not_met: tuple[str, ...] = ()) -> list[dict]:
+    """Assessments as a case handler completes them: the rule-decided ones as pre-filled, the
+    judgements (§ 2-2 første ledd bokstav a–c, § 2-4) in the handler's own words; the
+    requirement ids in `not_met` marked not met with a reason."""
+    from approvals.rules import REQUIREMENTS_BY_ID
+    from approvals.selectors.cases import assessments_prefill
+
+    out = []
+    for a in assessments_prefill(evaluation=evaluation):
+        req = REQUIREMENTS_BY_ID[a["id"]]
+        text = a["assessment"] or f"Saksbehandlerens vurdering av {req.legal_ref}: dokumentasjonen er gjennomgått."
+        met = a["met"]
+        if a["id"] in not_met:
+            met, text = False, f"Ikke oppfylt ({req.legal_ref}): dokumentasjonen viser ikke at kravet er oppfylt."
+        out.append({**a, "met": met, "assessment": text})
+    return out

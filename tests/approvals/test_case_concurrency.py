@@ -7,16 +7,15 @@ import pytest
 from django.db import connection
 
 from approvals.models import Approval, CaseEvent, Decision, DecisionLetter
-from approvals.selectors.cases import assessments_prefill
 from approvals.services.cases import CaseActionRefused, case_decide
-from tests.approvals.factories import CaseFactory
+from tests.approvals.factories import CaseFactory, assessed
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def _not_met():
-    a = assessments_prefill(evaluation=None)
+    a = assessed()
     a[4] = {**a[4], "met": False, "assessment": "For lite fagpersonell."}
     return a
 
@@ -43,7 +42,7 @@ def test_two_handlers_decide_at_once_exactly_one_wins(round_):
             connection.close()
 
     threads = [
-        threading.Thread(target=decide, args=("anne", anne, "approved", assessments_prefill(evaluation=None))),
+        threading.Thread(target=decide, args=("anne", anne, "approved", assessed())),
         threading.Thread(target=decide, args=("rolf", rolf, "rejected", _not_met())),
     ]
     for t in threads:

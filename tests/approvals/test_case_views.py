@@ -13,7 +13,7 @@ from django.utils import timezone
 from approvals.models import Case, CaseNote, CaseStatus, Decision, DecisionLetter
 from approvals.selectors.cases import assessments_prefill
 from approvals.services.cases import case_decide
-from tests.approvals.factories import CaseFactory
+from tests.approvals.factories import CaseFactory, assessed
 from tests.factories import ProviderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -167,10 +167,33 @@ def test_decide_form_is_prefilled_and_records_the_decision(
     form = response.context["form"]
     assert form["met_staffing"].initial == "yes"
     assert "3,0" in form["assessment_staffing"].initial  # from the rule result text
+    # The judgements (§ 2-2 første ledd bokstav a–c, § 2-4) are not pre-filled: as the page
+    # comes, the decision cannot be made, and each such field says why.
+    assert form["assessment_holistic"].initial == "" and form["assessment_risk_based"].initial == ""
     data = {"outcome": "approved", "valid_until": form["valid_until"].value(), "justification": ""}
     for row in assessments_prefill(evaluation=response.context["evaluation"]):
         data[f"met_{row['id']}"] = "yes"
         data[f"assessment_{row['id']}"] = row["assessment"]
+    response = handler_client.post(url, data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == {
+        "assessment_holistic",
+        "assessment_quality_assistance",
+        "assessment_competence_development",
+        "assessment_risk_based",
+    }
+    # Pasting the rule result or the old boilerplate is not an assessment either.
+    data["assessment_holistic"] = "Vurdert på grunnlag av dokumentasjonen i søknaden."
+    data["assessment_competence_development"] = "Planen dekker alle faggrupper og følges opp årlig."
+    data["assessment_risk_based"] = "Tilleggstjenester holdes adskilt i egen prisliste og journal."
+    prefill = {p["id"]: p for p in assessments_prefill(evaluation=response.context["evaluation"])}
+    data["assessment_quality_assistance"] = prefill["quality_assistance"]["hint"]
+    response = handler_client.post(url, data)
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"assessment_holistic", "assessment_quality_assistance"}
+    data["assessment_holistic"] = "Tjenesten har fagfolk i alle fem kompetanseområder som arbeider sammen."
+    data["assessment_quality_assistance"] = "Kvalitetssystemet beskriver bistanden etter kapittel 13 punkt for punkt."
     with django_capture_on_commit_callbacks(execute=True):
         response = handler_client.post(url, data)
     assert response.status_code == 302
@@ -186,7 +209,7 @@ def test_decide_form_shows_service_errors(handler_client):
     case = CaseFactory(status="in_review")
     url = reverse("approvals:case_decide", args=[case.pk])
     data = {"outcome": "approved_special", "justification": ""}
-    for row in assessments_prefill(evaluation=None):
+    for row in assessed():
         data[f"met_{row['id']}"] = "yes"
         data[f"assessment_{row['id']}"] = row["assessment"]
     response = handler_client.post(url, data)
@@ -200,9 +223,7 @@ def test_decide_form_shows_service_errors(handler_client):
 def decided(provider, case_handler, django_capture_on_commit_callbacks):
     case = CaseFactory(status="in_review", provider=provider)
     with django_capture_on_commit_callbacks(execute=True):
-        return case_decide(
-            case=case, actor=case_handler, outcome="approved", assessments=assessments_prefill(evaluation=None)
-        )
+        return case_decide(case=case, actor=case_handler, outcome="approved", assessments=assessed())
 
 
 def test_letter_download_for_owner_and_handlers_only(
@@ -223,7 +244,7 @@ def test_letter_download_for_owner_and_handlers_only(
 def test_pending_letter_is_404(provider_client, provider, case_handler):
     case = CaseFactory(status="in_review", provider=provider)
     decision = case_decide(  # on_commit not executed: the letter stays pending
-        case=case, actor=case_handler, outcome="approved", assessments=assessments_prefill(evaluation=None)
+        case=case, actor=case_handler, outcome="approved", assessments=assessed()
     )
     assert provider_client.get(reverse("approvals:letter_download", args=[decision.pk])).status_code == 404
 
@@ -235,10 +256,10 @@ def test_other_handler_sees_case_decided_message(client, case_handler):
     client.force_login(other)
     url = reverse("approvals:case_decide", args=[case.pk])
     data = {"outcome": "rejected", "justification": ""}
-    for row in assessments_prefill(evaluation=None):
+    for row in assessed():
         data[f"met_{row['id']}"] = "no"
         data[f"assessment_{row['id']}"] = "Ikke oppfylt."
-    case_decide(case=case, actor=case_handler, outcome="approved", assessments=assessments_prefill(evaluation=None))
+    case_decide(case=case, actor=case_handler, outcome="approved", assessments=assessed())
     response = client.post(url, data, follow=True)
     messages = [str(m) for m in response.context["messages"]]
     assert any("Hanne Handler" in m or case.case_number in m for m in messages), messages

@@ -17,10 +17,9 @@ from approvals.models import (
     DecisionLetter,
     DecisionOutcome,
 )
-from approvals.selectors.cases import assessments_prefill
 from approvals.services import cases as svc
 from approvals.services.cases import CaseActionRefused
-from tests.approvals.factories import ApplicationFactory, ApprovalFactory, CaseFactory, mark_submitted
+from tests.approvals.factories import ApplicationFactory, ApprovalFactory, CaseFactory, assessed, mark_submitted
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +27,7 @@ ALL = list(CaseStatus.values)
 
 
 def _all_met():
-    return assessments_prefill(evaluation=None)
+    return assessed()
 
 
 def _some_not_met():
@@ -97,7 +96,9 @@ def test_request_information_notifies_provider_on_commit(case_handler, django_ca
     case.refresh_from_db()
     assert case.status == CaseStatus.AWAITING_INFORMATION
     assert case.information_request == "Send kvalitetssystemet."
-    assert _events(case, CaseEvent.Kind.INFORMATION_REQUESTED).get().message == "Send kvalitetssystemet."
+    assert (
+        _events(case, CaseEvent.Kind.INFORMATION_REQUESTED).get().message.startswith("Send kvalitetssystemet. (frist")
+    )
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["bht@test.no"]
     assert "Send kvalitetssystemet." in mail.outbox[0].body
 
@@ -139,7 +140,7 @@ def test_approve_defaults_to_five_years_and_creates_approval_and_outbox(case_han
     decision = svc.case_decide(case=case, actor=case_handler, outcome="approved", assessments=_all_met())
     today = timezone.localdate()
     assert decision.valid_from == today and decision.valid_until == svc.add_years(today, 5)
-    assert decision.appeal_deadline == today + datetime.timedelta(days=21)
+    assert decision.appeal_deadline is None  # runs from the notice of the letter, once sent
     assert len(decision.assessments) == 7
     approval = Approval.objects.get(decision=decision)
     assert approval.status == ApprovalStatus.VALID and not approval.special_case
@@ -198,7 +199,13 @@ def test_reject_needs_reasons_and_creates_no_approval(case_handler):
     case = CaseFactory(status="in_review")
     with pytest.raises(CaseActionRefused):
         svc.case_decide(case=case, actor=case_handler, outcome="rejected", assessments=_all_met())
-    decision = svc.case_decide(case=case, actor=case_handler, outcome="rejected", assessments=_some_not_met())
+    decision = svc.case_decide(
+        case=case,
+        actor=case_handler,
+        outcome="rejected",
+        assessments=_some_not_met(),
+        justification="Bemanningen er for liten.",
+    )
     assert decision.outcome == DecisionOutcome.REJECTED and decision.valid_until is None
     assert not Approval.objects.filter(case=case).exists()
     assert Case.objects.get(pk=case.pk).status == CaseStatus.REJECTED
@@ -221,7 +228,7 @@ def test_decide_refused_outside_review(case_handler, status, outcome):
     case = CaseFactory(status=status)
     assessments = _all_met() if outcome == "approved" else _some_not_met()
     with pytest.raises(CaseActionRefused):
-        svc.case_decide(case=case, actor=case_handler, outcome=outcome, assessments=assessments)
+        svc.case_decide(case=case, actor=case_handler, outcome=outcome, assessments=assessments, justification="Grunn.")
     assert not Decision.objects.filter(case=case).exists()
 
 
@@ -240,7 +247,11 @@ def test_stale_instance_cannot_decide_twice(case_handler):
     svc.case_decide(case=case, actor=case_handler, outcome="approved", assessments=_all_met())
     with pytest.raises(CaseActionRefused):
         svc.case_decide(
-            case=stale, actor=UserFactory(case_handler=True), outcome="rejected", assessments=_some_not_met()
+            case=stale,
+            actor=UserFactory(case_handler=True),
+            outcome="rejected",
+            assessments=_some_not_met(),
+            justification="For liten.",
         )
     assert Decision.objects.filter(case=case).count() == 1
 
@@ -257,7 +268,7 @@ def test_revocation_notice_then_revoke(case_handler, django_capture_on_commit_ca
     decision = svc.case_revoke(case=case, actor=case_handler, assessments=_some_not_met(), reason="Ikke rettet.")
     case.refresh_from_db()
     assert case.status == CaseStatus.REVOKED
-    assert decision.outcome == DecisionOutcome.REVOKED and decision.appeal_deadline
+    assert decision.outcome == DecisionOutcome.REVOKED
     approval = Approval.objects.get(case=case)
     assert approval.status == ApprovalStatus.REVOKED and approval.ended_at
     assert _events(case, CaseEvent.Kind.REVOKED).exists()

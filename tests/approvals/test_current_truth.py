@@ -28,6 +28,7 @@ def test_provider_sees_the_rejection_with_its_reasons_and_letter(client, provide
         outcome=DecisionOutcome.REJECTED,
         valid_from=None,
         valid_until=None,
+        justification="Søknaden avslås fordi kompetansen ikke er dokumentert.",  # a rejection gives reasons
         assessments=[
             {"id": "total_fte", "requirement": "Samlet årsverk", "met": True, "assessment": "Oppfylt."},
             {"id": "competence", "requirement": "Kompetanse (§ 2-2 bokstav b)", "met": False, "assessment": REASON},

@@ -11,8 +11,10 @@ from tests.approvals.factories import APPROVABLE_ROSTER, ApplicationFactory, Cas
 
 pytestmark = pytest.mark.django_db
 
-# 19: with the current staffing (the latest change notice's roster check), issue 11 item 9
-CASE_PAGE_QUERIES = 20  # + the capacity panel (oversight_tags.provider_capacity: no approval, one query)
+# 21: with the current staffing (the latest change notice's roster check, issue 11 item 9), the
+# capacity panel (oversight_tags.provider_capacity) and the requests to the provider (issue 11
+# item 6; their replies and attachments prefetched)
+CASE_PAGE_QUERIES = 21
 # the application page, its edit form, documents, submission page (16: the check that no other
 # case of the provider is pending, issue 11 item 10)
 APPLICATION_PAGE_QUERIES = [9, 8, 4, 16]

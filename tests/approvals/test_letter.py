@@ -1,17 +1,19 @@
 """The decision letter: content, fonts, PDF/UA, the idempotent task and the sweep."""
 
+import datetime
 import io
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from pypdf import PdfReader
 
 from approvals.letters import LocalFontFetcher, letter_render
-from approvals.models import CaseEvent, DecisionLetter, OutboxStatus
-from approvals.selectors.cases import assessments_prefill
+from approvals.models import CaseEvent, Decision, DecisionLetter, OutboxStatus
 from approvals.services.cases import case_decide
 from approvals.tasks import decision_letter_generate, decision_letters_sweep
-from tests.approvals.factories import CaseFactory
+from tests.approvals.factories import CaseFactory, assessed
+from tests.approvals.letter_checks import assert_letter_ok
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +26,7 @@ def _text(pdf: bytes) -> str:
 def approved(case_handler, django_capture_on_commit_callbacks):
     case = CaseFactory(status="in_review", provider__name="Ærlige Øst-Åsen BHT AS", provider__street_address="Gågata 5")
     with django_capture_on_commit_callbacks(execute=True):
-        decision = case_decide(
-            case=case, actor=case_handler, outcome="approved", assessments=assessments_prefill(evaluation=None)
-        )
+        decision = case_decide(case=case, actor=case_handler, outcome="approved", assessments=assessed())
     return decision
 
 
@@ -36,10 +36,12 @@ def test_letter_is_generated_once_emailed_once_and_readable(approved):
     assert letter.pdf and letter.pages >= 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].attachments[0][2] == "application/pdf"
-    text = _text(letter.pdf.read())
-    assert approved.case.case_number in text
+    approved = Decision.objects.get(pk=approved.pk)
+    # The deadline runs from the outbox notice that carried the letter (fvl. § 29).
+    assert letter.notification.key == f"decision-letter:{letter.pk}" and letter.notification.sent_at
+    assert approved.appeal_deadline == timezone.localdate(letter.notification.sent_at) + datetime.timedelta(days=21)
+    text = assert_letter_ok(approved, letter.pdf.read())
     assert "Ærlige Øst-Åsen BHT AS" in text
-    assert approved.appeal_deadline.strftime("%Y") in text
     assert "Hanne Handler" in text
     assert "klage" in text.lower()
     first_name = letter.pdf.name
@@ -104,15 +106,13 @@ def test_broker_down_decision_stands_and_sweep_sends_the_letter(
     monkeypatch.setattr(decision_letter_generate, "delay", broker_down)
     case = CaseFactory(status="in_review")
     with django_capture_on_commit_callbacks(execute=True):
-        decision = case_decide(
-            case=case, actor=case_handler, outcome="approved", assessments=assessments_prefill(evaluation=None)
-        )
+        decision = case_decide(case=case, actor=case_handler, outcome="approved", assessments=assessed())
     letter = DecisionLetter.objects.get(decision=decision)
     assert letter.status == OutboxStatus.PENDING and not letter.pdf
     assert len(mail.outbox) == 0
     monkeypatch.undo()
 
-    with django_capture_on_commit_callbacks(execute=True):  # the e-mail leaves when the letter commits
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends on commit
         assert decision_letters_sweep() == 1
     letter.refresh_from_db()
     assert letter.status == OutboxStatus.DONE and letter.pdf and letter.emailed_at
@@ -131,9 +131,7 @@ def test_failed_rendering_is_recorded_and_retried(case_handler, monkeypatch, dja
     monkeypatch.setattr(approvals.letters, "letter_render", broken)
     case = CaseFactory(status="in_review")
     with django_capture_on_commit_callbacks(execute=True):  # the eager task fails; the decision stands
-        decision = case_decide(
-            case=case, actor=case_handler, outcome="approved", assessments=assessments_prefill(evaluation=None)
-        )
+        decision = case_decide(case=case, actor=case_handler, outcome="approved", assessments=assessed())
     letter = DecisionLetter.objects.get(decision=decision)
     assert letter.status == OutboxStatus.PENDING and "renderer crashed" in letter.last_error
     assert letter.attempts == 1
@@ -153,9 +151,7 @@ def test_letter_gives_up_after_max_failed_attempts(case_handler, monkeypatch, dj
     monkeypatch.setattr(approvals.letters, "letter_render", lambda **kw: (_ for _ in ()).throw(RuntimeError("down")))
     case = CaseFactory(status="in_review")
     with django_capture_on_commit_callbacks(execute=True):
-        decision = case_decide(
-            case=case, actor=case_handler, outcome="approved", assessments=assessments_prefill(evaluation=None)
-        )
+        decision = case_decide(case=case, actor=case_handler, outcome="approved", assessments=assessed())
     for _ in range(MAX_ATTEMPTS - 1):
         assert DecisionLetter.objects.get(decision=decision).status == OutboxStatus.PENDING
         decision_letters_sweep()
@@ -167,9 +163,16 @@ def test_letter_gives_up_after_max_failed_attempts(case_handler, monkeypatch, dj
 
 def test_rejection_letter_states_reasons(case_handler, django_capture_on_commit_callbacks):
     case = CaseFactory(status="in_review")
-    assessments = assessments_prefill(evaluation=None)
+    assessments = assessed()
     assessments[4] = {**assessments[4], "met": False, "assessment": "Bare 2,1 årsverk fagpersonell."}
-    decision = case_decide(case=case, actor=case_handler, outcome="rejected", assessments=assessments)
-    text = _text(letter_render(decision=decision).pdf)
+    decision = case_decide(
+        case=case,
+        actor=case_handler,
+        outcome="rejected",
+        assessments=assessments,
+        justification="Søknaden avslås fordi fagpersonellet er for lite til å dekke kravene.",
+    )
+    text = assert_letter_ok(decision, letter_render(decision=decision).pdf)
     assert "avslås" in text and "Bare 2,1 årsverk fagpersonell." in text
+    assert "Begrunnelse for avslaget" in text
     assert "§ 2-2 første ledd bokstav e" in text

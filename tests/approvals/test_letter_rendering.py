@@ -8,9 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from approvals import letters
-from approvals.selectors.cases import assessments_prefill
 from approvals.services.cases import case_decide
-from tests.approvals.factories import CaseFactory
+from tests.approvals.factories import CaseFactory, assessed
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def decision(case_handler):
     case = CaseFactory(status="in_review", provider__name="Ærlige Øst-Åsen BHT AS")
-    return case_decide(
-        case=case, actor=case_handler, outcome="approved", assessments=assessments_prefill(evaluation=None)
-    )
+    return case_decide(case=case, actor=case_handler, outcome="approved", assessments=assessed())
 
 
 def _text(pdf: bytes) -> str:

@@ -91,6 +91,11 @@ def test_inspector_pages(page, login, axe_check):
     _visit(page, axe_check, f"/tilsyn/{inspection.pk}/")
     _visit(page, axe_check, "/tilsyn/palegg/")
     _visit(page, axe_check, f"/tilsyn/palegg/{order.pk}/")
+    _visit(page, axe_check, "/tilsyn/?status=in_progress&target=enterprise")
+    for key in ("in_progress", "awaiting_comments", "due_this_week", "overdue", "fines_running"):
+        _visit(page, axe_check, f"/tilsyn/arbeidsliste/{key}/?scope=all")
+    finding = inspection.findings.get()
+    _visit(page, axe_check, f"/tilsyn/{inspection.pk}/funn/{finding.pk}/")
 
 
 def test_provider_pages(page, login, axe_check):
@@ -108,13 +113,19 @@ def test_provider_pages(page, login, axe_check):
     _visit(page, axe_check, f"/soknader/{draft.pk}/dokumenter/")
     _visit(page, axe_check, f"/soknader/{draft.pk}/send-inn/")
     _visit(page, axe_check, "/endringsmelding/")
+    _visit(page, axe_check, "/mine-tilsyn/")
 
 
 def test_enterprise_pages(page, login, axe_check):
     _reference_data()
-    UserFactory(enterprise_user=True, email="virksomhet@test.no")
+    user = UserFactory(enterprise_user=True, email="virksomhet@test.no")
+    inspection, _order = _inspection(UserFactory(inspector=True))
+    assert inspection.orgnr == user.enterprise_orgnr
     login("virksomhet@test.no", PASSWORD)
     axe_check("enterprise start page")
+    _visit(page, axe_check, "/mine-tilsyn/")
+    _visit(page, axe_check, f"/mine-tilsyn/{inspection.pk}/")
+    _visit(page, axe_check, f"/mine-tilsyn/palegg/{_order.pk}/")
     _visit(page, axe_check, "/virksomhet/ma-vi-ha-bht/?q=56.101")
     _visit(page, axe_check, "/godkjente-bht/?q=finnes-ikke")
 

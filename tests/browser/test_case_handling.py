@@ -13,6 +13,20 @@ from approvals.models import Application, Case, CaseStatus, Decision
 from core.official import official_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+JUDGEMENTS = {
+    "holistic": "Tverrfaglig team i alle fem kompetanseområder som arbeider forebyggende hos kundene.",
+    "quality_assistance": "Kvalitetssystemet beskriver bistanden etter kapittel 13 og gjennomgås årlig.",
+    "competence_development": "Kompetanseplan med individuelle mål for alle ansatte.",
+    "risk_based": "Bistanden prioriteres etter risiko; tilleggstjenester faktureres og dokumenteres adskilt.",
+}
+
+
+def fill_judgements(page):
+    """The handler's own words for § 2-2 første ledd bokstav a–c and § 2-4 (never pre-filled)."""
+    for req_id, text in JUDGEMENTS.items():
+        page.locator(f"textarea[name=assessment_{req_id}]").fill(text)
+
+
 DEMO_PASSWORD = "bht-demo-2026"
 
 
@@ -64,6 +78,7 @@ def test_handler_reviews_supplement_approves_and_letter_and_register(page, login
     page.goto(f"/saker/{case.pk}/")
     assert "versjon 2" in page.content()
     page.get_by_role("link", name="Vurder og fatt vedtak …").click()
+    fill_judgements(page)
     page.get_by_label("Godkjent", exact=True).check()
     page.get_by_role("button", name="Registrer vedtaket").click()
     assert page.locator("#case-status").inner_text() == "Godkjent"
@@ -75,6 +90,7 @@ def test_handler_reviews_supplement_approves_and_letter_and_register(page, login
         page.get_by_role("link", name="Vedtaksbrev (PDF").click()
     path = info.value.path()
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(open(path, "rb").read())).pages)
+    decision = Decision.objects.get(pk=decision.pk)  # the notice has gone out: the deadline runs from it
     deadline = official_date(decision.appeal_deadline)  # letters write dates as 23.12.2026
     assert case.case_number in text
     assert "Demo BHT A AS" in text

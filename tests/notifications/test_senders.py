@@ -9,11 +9,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from approvals.models import Case, CaseStatus
-from approvals.selectors.cases import assessments_prefill
 from approvals.services import applications as app_services
 from approvals.services import cases as svc
 from notifications.models import Notification, NotificationStatus
-from tests.approvals.factories import CaseFactory
+from tests.approvals.factories import CaseFactory, assessed
 from tests.approvals.test_provider_services import complete_draft, declare
 from tests.factories import UserFactory
 
@@ -21,9 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _not_met():
-    a = assessments_prefill(evaluation=None)
-    a[4] = {**a[4], "met": False, "assessment": "Under 3,0 årsverk."}
-    return a
+    return assessed(not_met=("staffing",))
 
 
 def _only(kind: str) -> Notification:
@@ -82,7 +79,7 @@ def test_information_request_and_supplement_notify_once(
 
 def test_revocation_notice_is_one_notification(case_handler, django_capture_on_commit_callbacks):
     case = CaseFactory(status="in_review", provider__email="bht@test.no")
-    svc.case_decide(case=case, actor=case_handler, outcome="approved", assessments=assessments_prefill(evaluation=None))
+    svc.case_decide(case=case, actor=case_handler, outcome="approved", assessments=assessed())
     deadline = datetime.date.today() + datetime.timedelta(days=30)
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         svc.case_revocation_notify(case=case, actor=case_handler, reason="Mangler lege.", deadline=deadline)
@@ -92,19 +89,22 @@ def test_revocation_notice_is_one_notification(case_handler, django_capture_on_c
     assert deadline.strftime("%d.%m.%Y") in notice.body and "Mangler lege." in notice.body
 
 
-def test_appeal_received_and_decided_notify_once(
+def test_appeal_received_forwarded_notify_once(
     provider, provider_user, case_handler, django_capture_on_commit_callbacks
 ):
     case = CaseFactory(status="in_review", provider=provider, assigned_to=case_handler)
-    rejection = svc.case_decide(case=case, actor=case_handler, outcome="rejected", assessments=_not_met())
+    rejection = svc.case_decide(
+        case=case, actor=case_handler, outcome="rejected", assessments=_not_met(), justification="For få årsverk."
+    )
     with django_capture_on_commit_callbacks(execute=True):
         appeal = svc.appeal_create(decision=rejection, actor=provider_user, text="Vi er uenige.")
     received = _only("appeal_received")
     assert received.key == f"appeal-received:{appeal.pk}" and received.to == ["handler@test.no"]
+    assert Notification.objects.get(key=f"appeal:{appeal.pk}:received").recipient_org == provider.orgnr
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
-        svc.appeal_decide(appeal=appeal, actor=case_handler, outcome="upheld", reason="Kravet er ikke oppfylt.")
-    outcome = _only("appeal_outcome")
-    assert outcome.key == f"appeal-outcome:{appeal.pk}" and outcome.recipient_org == provider.orgnr
+        svc.appeal_forward(appeal=appeal, actor=case_handler, reason="Kravet er ikke oppfylt.")
+    outcome = Notification.objects.get(key=f"appeal:{appeal.pk}:forwarded")
+    assert outcome.status == NotificationStatus.SENT and outcome.recipient_org == provider.orgnr
     assert "provider@test.no" in outcome.to and "Kravet er ikke oppfylt." in outcome.body
     assert "klage" in outcome.subject.lower()
     assert Case.objects.get(pk=case.pk).status == CaseStatus.REJECTED
@@ -113,7 +113,9 @@ def test_appeal_received_and_decided_notify_once(
 def test_a_handler_without_address_is_recorded_not_lost(provider, provider_user, django_capture_on_commit_callbacks):
     handler = UserFactory(case_handler=True, email="")
     case = CaseFactory(status="in_review", provider=provider, assigned_to=handler)
-    rejection = svc.case_decide(case=case, actor=handler, outcome="rejected", assessments=_not_met())
+    rejection = svc.case_decide(
+        case=case, actor=handler, outcome="rejected", assessments=_not_met(), justification="For få årsverk."
+    )
     with django_capture_on_commit_callbacks(execute=True):
         svc.appeal_create(decision=rejection, actor=provider_user, text="Vi er uenige.")
     notification = Notification.objects.get(kind="appeal_received")

@@ -101,7 +101,7 @@ def test_inspections_findings_orders():
     per_month = dict((r[0], r[1]) for r in figures.inspections_per_month(today).rows)
     assert per_month[month.strftime("%Y-%m")] == 2 and sum(per_month.values()) == 3
     assert _rows(figures.findings_by_point(today)) == {"§ 13-1": [2, 0], "§ 13-3": [0, 1]}
-    assert [r[1] for r in figures.orders_by_status(today).rows] == [1, 0, 0]
+    assert [r[1] for r in figures.orders_by_status(today).rows] == [1, 0, 0, 0]  # open, overdue, complied, closed
 
 
 def test_capacity_per_provider_against_the_norm():

@@ -7,6 +7,7 @@ from django.db import transaction
 from accounts.models import Role, User
 from accounts.services import DEMO_PASSWORD, user_get_or_create
 from approvals import demo as approvals_demo
+from approvals import demo_decisions
 from approvals import demo_lifecycle as lifecycle_demo
 from approvals.services import lifecycle
 from core.models import JobRun
@@ -30,6 +31,8 @@ DEMO_USERS = [
     ("bht-a@demo.no", "Anne BHT A", Role.PROVIDER, "988077917", ""),
     ("bht-b@demo.no", "Bjørn BHT B", Role.PROVIDER, "974760673", ""),
     ("virksomhet@demo.no", "Vera Virksomhet", Role.ENTERPRISE, None, "923609016"),
+    ("inspektor2@demo.no", "Ingrid Inspektør", Role.INSPECTOR, None, ""),
+    ("kodeverkstedet@demo.no", "Kari Kode", Role.ENTERPRISE, None, "916525567"),
 ]
 
 
@@ -71,7 +74,8 @@ class Command(BaseCommand):
             made = lifecycle_demo.seed(stdout=self.stdout)
             approvals_demo.seed(stdout=self.stdout)
             providers_demo.seed(stdout=self.stdout)
-            inspections_demo.seed(stdout=self.stdout)
+            inspections_demo.seed(stdout=self.stdout)  # after the lifecycle: inspects an approved BHT
+            demo_decisions.seed(stdout=self.stdout)
             # Run the daily jobs once, as beat would (only on the first seeding, so a second
             # seed_demo adds no job runs; after that, beat or the jobs page runs them).
             if made or not JobRun.objects.exists():

@@ -119,7 +119,7 @@ def _order(inspector, *, deadline, issued_on=TODAY - datetime.timedelta(days=30)
     )
 
 
-def test_overdue_orders_marked_and_inspector_told_once(inspector):
+def test_overdue_orders_marked_and_inspector_told_once(inspector, django_capture_on_commit_callbacks):
     late = _order(inspector, deadline=TODAY + datetime.timedelta(days=5))
     complied = _order(inspector, deadline=TODAY + datetime.timedelta(days=5))
     order_compliance_document(order=complied, actor=inspector, documentation="Signert avtale med BHT X 01.03.")
@@ -171,4 +171,6 @@ def test_inspector_start_partial_counts(client):
         _order(inspector, deadline=TODAY - datetime.timedelta(days=1))
         orders_overdue_mark()
     client.force_login(inspector)
-    assert "?status=overdue" in client.get(reverse("start")).content.decode()
+    start = client.get(reverse("start"))
+    assert reverse("inspections:worklist", args=["overdue"]) in start.content.decode()
+    assert ("overdue", 1) in [(k, n) for k, _label, n in start.context["lists"]]

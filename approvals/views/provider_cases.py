@@ -1,0 +1,87 @@
+"""The provider's side of a case after submission: answering a request (more information,
+advance notice of revocation) with text and PDFs, and downloading the notice letter and the
+PDFs sent with answers and appeals. Thin: forms in, services do the work."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.access import access
+from accounts.models import Role
+from approvals.forms.handler import RequestReplyForm
+from approvals.selectors import cases as selectors
+from approvals.services import cases as services
+from approvals.services.cases import CaseActionRefused
+
+
+def _pdf(field_file, filename: str) -> FileResponse:
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="application/pdf", as_attachment=True, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@access(Role.PROVIDER)
+def request_reply(request, pk: int):
+    """Read a request from Arbeidstilsynet and answer it (own provider only; 404 otherwise)."""
+    case_request = selectors.request_for_provider(user=request.user, pk=pk)
+    form = RequestReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_request_reply(
+                request=case_request,
+                actor=request.user,
+                text=form.cleaned_data["text"],
+                files=form.cleaned_data["files"],
+            )
+        except ValidationError as exc:
+            form.add_error("files", exc)
+        except CaseActionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your answer has been sent to Arbeidstilsynet."))
+            return redirect("approvals:request_reply", pk=case_request.pk)
+    return render(
+        request,
+        "approvals/provider/request_reply.html",
+        {
+            "title": _("%(kind)s in case %(number)s")
+            % {"kind": case_request.get_kind_display(), "number": case_request.case.case_number},
+            "case_request": case_request,
+            "case": case_request.case,
+            "replies": list(case_request.replies.select_related("submitted_by").prefetch_related("documents")),
+            "form": form,
+            "can_answer": case_request.status != case_request.Status.CLOSED,
+        },
+    )
+
+
+@access(Role.CASE_HANDLER, Role.ADMIN, Role.PROVIDER)
+def request_letter_download(request, pk: int):
+    """The advance notice letter (PDF): the provider's users and case handlers; 404 otherwise."""
+    case_request = selectors.request_for_letter(user=request.user, pk=pk)
+    return _pdf(case_request.letter, case_request.download_name)
+
+
+@access(Role.CASE_HANDLER, Role.ADMIN, Role.PROVIDER)
+def case_document_download(request, pk: int):
+    """A PDF sent with an answer or an appeal: the provider's users and case handlers."""
+    document = selectors.case_document_for_user(user=request.user, pk=pk)
+    return _pdf(document.file, document.original_name)
+
+
+@access(Role.CASE_HANDLER, Role.ADMIN, Role.PROVIDER)
+def appeal_letter_download(request, pk: int):
+    """The appeal body's letter (PDF): the provider's users and case handlers; 404 otherwise."""
+    appeal = selectors.appeal_for_user(user=request.user, pk=pk)
+    if not appeal.directorate_letter:
+        raise Http404
+    return _pdf(appeal.directorate_letter, f"klagevedtak-{appeal.case.case_number.replace('/', '-')}.pdf")
