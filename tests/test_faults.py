@@ -169,13 +169,17 @@ def test_statement_timeout_and_client_deadline_are_set():
 
 # ---------------------------------------------------------------- 11. broker down
 @pytest.fixture
-def broker_away():
-    """The Celery app publishing to a closed port (not eager): the broker is down."""
+def broker_away(monkeypatch):
+    """The Celery app publishing to a closed port (not eager): the broker is down. Celery reads
+    CELERY_BROKER_URL from the environment before its own setting (as CI sets it), so both."""
     from bht_portal.celery import app
 
     saved = app.conf.broker_url
+    closed = f"redis://127.0.0.1:{_closed_port()}/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", closed)
+    monkeypatch.delenv("CELERY_BROKER_WRITE_URL", raising=False)
     app.conf.task_always_eager = False
-    app.conf.broker_url = f"redis://127.0.0.1:{_closed_port()}/0"
+    app.conf.broker_url = closed
     app._pool = None
     app.amqp._producer_pool = None
     yield app

@@ -104,7 +104,7 @@ class RevocationNoticeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Leave empty for: considering revoking the approval (§ 2-5)."),
     )
-    reason = forms.CharField(max_length=TEXT_MAX, label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=TEXT_MAX, label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
     deadline = forms.DateField(label=_("Deadline for comments"), widget=DATE_WIDGET)
 
     def __init__(self, *args, **kwargs):

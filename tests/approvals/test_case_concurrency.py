@@ -31,9 +31,13 @@ def test_two_handlers_decide_at_once_exactly_one_wins(round_):
     results: dict[str, object] = {}
 
     def decide(name, user, outcome, assessments):
+        # A rejection needs the handler's written reasons (forvaltningsloven § 25).
+        reasons = "For lite fagpersonell i fire fagområder." if outcome == "rejected" else ""
         try:
             barrier.wait(timeout=10)
-            results[name] = case_decide(case=case, actor=user, outcome=outcome, assessments=assessments)
+            results[name] = case_decide(
+                case=case, actor=user, outcome=outcome, assessments=assessments, justification=reasons
+            )
         except CaseActionRefused as exc:
             results[name] = exc
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below

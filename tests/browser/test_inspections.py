@@ -88,7 +88,7 @@ def test_enterprise_inspection_from_number_to_order_fine_and_compliance(page, lo
     assert "Ikke oppfylt: Virksomheten er i dag tilknyttet" in page.content()
 
     # --- the report with advance notice
-    page.get_by_label("Frist for uttalelse").fill(_iso(today + datetime.timedelta(days=21)))
+    page.get_by_label("Frist for å uttale seg").fill(_iso(today + datetime.timedelta(days=21)))
     page.get_by_role("button", name="Send rapporten med varsel om pålegg").click()
     page.wait_for_load_state("networkidle")
     assert "Rapporten med varsel om pålegg er sendt" in page.content()
