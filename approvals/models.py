@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
@@ -597,7 +598,7 @@ class Decision(models.Model):
         """The one answer to "can this decision be appealed on `on`?": a rejection, a
         revocation, or a partly adverse approval, once made. A late appeal is still received
         (forvaltningsloven § 31: flagged late, the handler decides whether to consider it)."""
-        return self.is_adverse and self.decided_at.date() <= on
+        return self.is_adverse and timezone.localdate(self.decided_at) <= on
 
     def appeal_deadline_passed(self, *, on: datetime.date) -> bool:
         """After the three-week deadline (which runs from the notice of the letter, § 29)."""

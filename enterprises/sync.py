@@ -155,12 +155,13 @@ def register_sync(
             for orgnr, update in latest.items():
                 change = update.get("endringstype")
                 when = _parse_time(update.get("dato")) or timezone.now()
+                day = timezone.localdate(when) if timezone.is_aware(when) else when.date()
                 if change == "Fjernet":
-                    summary.removed += bool(_remove(kind, orgnr, when.date()))
+                    summary.removed += bool(_remove(kind, orgnr, day))
                     continue
                 status, body = client.unit(kind, orgnr)
                 if status == 410:
-                    deleted_on = datetime.date.fromisoformat((body or {}).get("slettedato") or when.date().isoformat())
+                    deleted_on = datetime.date.fromisoformat((body or {}).get("slettedato") or day.isoformat())
                     summary.deleted += _mark_deleted(kind, orgnr, deleted_on)
                 elif status == 200 and body is not None:
                     try:

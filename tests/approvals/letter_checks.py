@@ -9,6 +9,7 @@ import datetime
 import io
 import re
 
+from django.utils import timezone
 from pypdf import PdfReader
 
 from approvals.models import APPEAL_DAYS, Decision
@@ -60,7 +61,7 @@ def letter_problems(decision: Decision, text: str, *, notice_date: datetime.date
     need("sendt eller postlagt før fristen går ut", "§ 30 wording")
     need("forvaltningsloven § 30", "§ 30 reference")
     need("første varselet om at brevet er tilgjengelig", "deadline runs from the notice")
-    notice = notice_date or decision.notified_on or decision.decided_at.date()
+    notice = notice_date or decision.notified_on or timezone.localdate(decision.decided_at)
     need(official_date(notice + datetime.timedelta(days=APPEAL_DAYS)), "appeal deadline")
     for stale in ("nr. 1", "tredje ledd", "må være mottatt"):
         if stale in text:

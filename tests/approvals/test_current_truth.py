@@ -6,6 +6,7 @@ application."""
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from approvals.models import DecisionLetter, DecisionOutcome, OutboxStatus
 from approvals.selectors.lifecycle import approval_current_roster
@@ -63,4 +64,4 @@ def test_case_page_shows_the_current_staffing_beside_the_dated_application_check
     assert "endringsmelding" in section.lower()
     assert "psykososial" in section.lower()
     submitted = approval.case.applications.get().submitted_at
-    assert submitted.strftime("%d.%m.%Y") in section
+    assert timezone.localtime(submitted).strftime("%d.%m.%Y") in section  # the page shows local (Oslo) dates

@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 from pypdf import PdfReader
@@ -176,3 +177,19 @@ def test_rejection_letter_states_reasons(case_handler, django_capture_on_commit_
     assert "avslås" in text and "Bare 2,1 årsverk fagpersonell." in text
     assert "Begrunnelse for avslaget" in text
     assert "§ 2-2 første ledd bokstav e" in text
+
+
+def test_a_letter_written_after_midnight_in_oslo_counts_from_the_norwegian_day(case_handler):
+    """23:30 UTC on 2 December is 00:30 on 3 December in Oslo: the letter's day and its
+    three-week appeal deadline are Norwegian days (the CI of 2 December failed on this)."""
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 23, 30, tzinfo=datetime.UTC), tick=False):
+        case = CaseFactory(status="in_review")
+        assessments = assessed()
+        assessments[4] = {**assessments[4], "met": False, "assessment": "For få årsverk."}
+        decision = case_decide(
+            case=case, actor=case_handler, outcome="rejected", assessments=assessments, justification="For få årsverk."
+        )
+        text = _text(letter_render(decision=decision).pdf)
+        assert decision.is_appealable(on=datetime.date(2026, 12, 3))
+    assert "24.12.2026" in text  # 3 December + 21 days
+    assert "23.12.2026" not in text
