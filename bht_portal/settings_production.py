@@ -30,6 +30,9 @@ STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStati
 PASSWORD_LOGIN = False
 DEMO_LOGIN = False
 AUTHENTICATION_BACKENDS = ["accounts.backends.OIDCBackend"]
+# django-axes limits password logins (issue 14, hole 4); production has none, so its warning that
+# no Axes backend is listed is expected here.
+SILENCED_SYSTEM_CHECKS = ["axes.W003"]
 for _name, _prefix in (("idporten", "IDPORTEN"), ("entra", "ENTRA")):
     for _key in ("metadata_url", "client_id", "client_secret"):
         if not OIDC_PROVIDERS[_name][_key]:
