@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def neutralise(value: Any) -> str:
-    """The cell as text, defused if a spreadsheet would run it."""
+    """The cell as text, defused if a spreadsheet would run it (a number, -3 or 2.5, is a
+    number, not a formula: it is written as it is)."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return str(value)
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
@@ -44,4 +48,28 @@ def csv_attachment(filename: str):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
+    return response
+
+
+class _Echo:
+    """A stream that hands back what is written (csv.writer then returns each line)."""
+
+    def write(self, value):
+        return value
+
+
+def csv_stream(filename: str, header: Iterable[Any], rows: Iterable[Iterable[Any]]):
+    """A streamed CSV download (rows read lazily, so a long list is never held in memory):
+    semicolon-separated, UTF-8 with BOM, every cell neutralised, sent as an attachment."""
+    from django.http import StreamingHttpResponse
+
+    writer = csv.writer(_Echo(), delimiter=";")
+
+    def lines():
+        yield "\ufeff" + writer.writerow([neutralise(h) for h in header])
+        for row in rows:
+            yield writer.writerow([neutralise(v) for v in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -22,6 +22,12 @@ class OrgnrError(ValueError):
         self.message = message
 
 
+# An organisation number as an API parameter, for the OpenAPI schema: nine digits with the
+# spaces, dots or dashes people write, a `NO` prefix and an `MVA` suffix (what `compact` reads;
+# the check digit is checked by parse_orgnr).
+ORGNR_PATTERN = r"^\s*(?:[Nn][Oo])?\s*(?:[0-9][\s.\-]*){9}(?:[Mm][Vv][Aa])?\s*$"
+
+
 def ascii_digits(value: str) -> str:
     """Every script's decimal digits (full-width, Arabic-Indic, ...) as ASCII digits."""
     if value.isascii():

@@ -14,16 +14,14 @@ from rest_framework.views import APIView
 
 from accounts.access import PUBLIC
 from core.api import empty_parameter
+from core.orgnr import ORGNR_PATTERN
 
 from . import obligation
 from .selectors import CODE, ORGNR, ObligationAnswer, ObligationQueryError, obligation_answer
 
 STATUSES = [s.value for s in obligation.Status]
-# Nine digits, with the spaces, dots or dashes people write, a `NO` prefix and an `MVA` suffix
-# (core.orgnr.compact); the check digit is checked by the view (400, check=checksum).
 # An industry code as obligation.normalise_code reads it: `49`, `85.1`, `96.020`, `96,02`, `96020`.
 NACE_PATTERN = r"^\s*[0-9]{2}(?:[.,][0-9]{1,3}|[0-9]{1,3})?\s*$"
-ORGNR_PATTERN = r"^\s*(?:[Nn][Oo])?\s*(?:[0-9][\s.\-]*){9}(?:[Mm][Vv][Aa])?\s*$"
 
 
 # ------------------------------------------------------------------ schema (documentation)

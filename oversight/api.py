@@ -20,13 +20,18 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from approvals.selectors.coverage import enterprise_bht_on, provider_approved_on
-from core.orgnr import OrgnrError, parse_orgnr
+from core.orgnr import ORGNR_PATTERN, OrgnrError, parse_orgnr
 from enterprises.models import Enterprise
 from providers.models import Provider
 
 STAFF = (Role.CASE_HANDLER, Role.INSPECTOR, Role.ADMIN)
 PARAMS = [
-    OpenApiParameter("orgnr", str, required=True, description="Organisation number (nine digits)."),
+    OpenApiParameter(
+        "orgnr",
+        {"type": "string", "pattern": ORGNR_PATTERN},
+        required=True,
+        description="Organisation number (nine digits).",
+    ),
     OpenApiParameter("date", datetime.date, description="The day asked about (default: today)."),
 ]
 

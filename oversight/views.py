@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import access
 from accounts.models import Role
 from approvals.selectors.coverage import enterprise_bht_on, provider_approved_on
+from core.csv import csv_stream
 from enterprises import obligation
 from enterprises.models import Enterprise
 from notifications.selectors import notifications_for
@@ -28,7 +29,6 @@ from providers.models import AffiliationSource, Provider
 from providers.selectors import affiliation_get_for_enterprise, enterprise_affiliations
 
 from . import figures, selectors, targeting
-from .exports import csv_response
 from .forms import AsOfForm, DeclarationForm, DisputeForm
 
 PAGE_SIZE = 50
@@ -120,7 +120,7 @@ def targeting_csv(request):
         (e.orgnr, e.name, e.employees, e.nace1, e.nace2, e.nace3, e.municipality_number, e.municipality_name)
         for e in qs.iterator(chunk_size=2000)
     )
-    return csv_response(f"tilsynsutvalg-{day:%Y-%m-%d}.csv", header, rows)
+    return csv_stream(f"tilsynsutvalg-{day:%Y-%m-%d}.csv", header, rows)
 
 
 @access(Role.INSPECTOR, Role.ADMIN)
@@ -166,7 +166,7 @@ def statistics_csv(request, name):
     chart = figures.chart(name, day=day)
     if chart is None:
         raise Http404
-    return csv_response(f"statistikk-{name}-{day:%Y-%m-%d}.csv", chart.header, chart.rows)
+    return csv_stream(f"statistikk-{name}-{day:%Y-%m-%d}.csv", chart.header, chart.rows)
 
 
 # ---------------------------------------------------------------- the enterprise's own BHT

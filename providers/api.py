@@ -76,9 +76,11 @@ class ProviderTokenScheme(OpenApiAuthenticationExtension):
 
 
 class RowSerializer(serializers.Serializer):
-    orgnr = serializers.CharField()
-    valid_from = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    valid_to = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    # As written in a client-list file (client_list.py reads and checks them row by row); the
+    # lengths only bound the request.
+    orgnr = serializers.CharField(max_length=40)
+    valid_from = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=40)
+    valid_to = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=40)
     employees = serializers.IntegerField(required=False, allow_null=True, min_value=0)
 
 

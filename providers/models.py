@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from core.limits import TEXT_MAX
 from core.orgnr import validate_orgnr
 
 orgnr_validator = validate_orgnr  # the one check of an organisation number (python-stdnum)
@@ -138,7 +139,7 @@ class Affiliation(FSMModelMixin, models.Model):
         default=AffiliationStatus.UNCONFIRMED,
         protected=True,
     )
-    status_note = models.TextField(_("the enterprise's comment"), blank=True)
+    status_note = models.TextField(_("the enterprise's comment"), blank=True, max_length=TEXT_MAX)
     status_changed_at = models.DateTimeField(_("confirmed or disputed"), null=True, blank=True)
     status_changed_by = models.ForeignKey(
         "accounts.User",

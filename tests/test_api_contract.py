@@ -17,7 +17,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, load_all_checks
@@ -46,7 +48,15 @@ def api(db):
 
     reference.reference_data_load()
     reference.invalidate()
-    return schemathesis.openapi.from_wsgi("/api/v1/schema", get_wsgi_application())
+    # As Django's test client does: the test's transaction holds the connection, so a request's
+    # end must not close it (close_old_connections would, the transaction not being autocommit).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/schema", get_wsgi_application())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def _messages(body) -> list[str]:

@@ -501,7 +501,7 @@ def test_a_refused_role_is_refused_with_every_method(demo_db, name, role):
         assert problem is None, f"{role} {method.upper()}: {problem}"
 
 
-NAMED_KEYS = {"job", "reset", "statistic"}  # ids that are names or tokens, not database ids
+NAMED_KEYS = {"job", "reset", "statistic", "worklist"}  # ids that are names or tokens, not database ids
 
 
 def _missing_ids(ids: dict) -> dict:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.forms.handler import DATE_WIDGET
 from approvals.models import DispensationCase
+from core.limits import TEXT_MAX
 from core.orgnr import OrgnrError, parse_orgnr
 from enterprises.models import Dispensation, DispensationScope, Enterprise
 
@@ -29,6 +30,7 @@ class DispensationApplyForm(forms.Form):
     )
     grounds = forms.CharField(
         label=_("Grounds"),
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Why the enterprise should not (or no longer) have to be connected to an approved BHT."),
     )
@@ -80,6 +82,7 @@ class DispensationDecideForm(forms.Form):
     )
     reasons = forms.CharField(
         label=_("Reasons"),
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("The main considerations in your own words; printed in the decision letter."),
     )

@@ -279,14 +279,11 @@ def test_link_annotation_to_a_web_page_is_accepted():
 @pytest.mark.django_db
 def test_decision_letter_from_the_portal_pipeline_is_accepted(case_handler):
     from approvals import letters
-    from approvals.selectors.cases import assessments_prefill
     from approvals.services.cases import case_decide
-    from tests.approvals.factories import CaseFactory
+    from tests.approvals.factories import CaseFactory, assessed
 
     case = CaseFactory(status="in_review")
-    decision = case_decide(
-        case=case, actor=case_handler, outcome="approved", assessments=assessments_prefill(evaluation=None)
-    )
+    decision = case_decide(case=case, actor=case_handler, outcome="approved", assessments=assessed())
     rendered = letters.letter_render(decision=decision)
     checked = pdf_check(SimpleUploadedFile("vedtak.pdf", rendered.pdf))
     assert checked.pages == rendered.pages
