@@ -54,8 +54,8 @@ def decide(handler: str, pause_after: str, marker: str, go: str, *case_ids: str)
     `go` (the script stops Redis in between). Enqueueing a letter must never fail a decision."""
     from accounts.models import User
     from approvals.models import Case
-    from approvals.selectors.cases import assessments_prefill
     from approvals.services.cases import case_decide
+    from tests.approvals.factories import assessed
 
     actor = User.objects.get(pk=handler)
     decided, seconds = [], []
@@ -70,7 +70,7 @@ def decide(handler: str, pause_after: str, marker: str, go: str, *case_ids: str)
             case=Case.objects.get(pk=pk),
             actor=actor,
             outcome="approved",
-            assessments=assessments_prefill(evaluation=None),
+            assessments=assessed(),  # the judgements in the handler's own words, as a decision needs
         )
         seconds.append(round(time.monotonic() - started, 2))
         decided.append(decision.pk)

@@ -328,6 +328,8 @@ def scenario_decision(portal: Portal, short: bool) -> None:
     check("Redis down: API, rule check and register answer as usual", (api.status_code, rule.status_code, register.status_code) == (200, 200, 200),
           f"providers {api.status_code}, rule check {rule.status_code}, register {register.status_code}")  # fmt: skip
     out, _ = proc.communicate(timeout=300)
+    if not out.strip():
+        raise SystemExit(f"the decide actor failed:\n{(portal.tmp / 'actor-decide.log').read_text()[-3000:]}")
     decided = json.loads(out.strip().splitlines()[-1])
     check(
         f"every decision stands ({n} made, {n - n // 2} with Redis down)",
