@@ -101,14 +101,20 @@ def letters(*case_ids: str) -> dict:
 def make_due(n: str) -> dict:
     """`n` valid approvals ending in 30 days, each provider with its own address: one reminder
     (days_30) due today for each."""
+    from providers.models import Provider
     from tests.approvals.factories import ApprovalFactory
 
     _fresh_case_numbers()
     stamp = time.time_ns()
-    ids = [
-        ApprovalFactory(ends_in_days=30, decision__case__provider__email=f"fault-due-{i}-{stamp}@test.no").pk
-        for i in range(int(n))
-    ]
+    ids = []
+    for i in range(int(n)):
+        email = f"fault-due-{i}-{stamp}@test.no"
+        approval = ApprovalFactory(ends_in_days=30, decision__case__provider__email=email)
+        # The provider factory gets or creates by organisation number, and its sequence starts
+        # again in every actor process: an earlier scenario's provider may be reused, with its
+        # own address. Give it this one, so every due reminder has an address of its own.
+        Provider.objects.filter(pk=approval.case.provider_id).update(email=email)
+        ids.append(approval.pk)
     return {"approvals": ids}
 
 
