@@ -32,8 +32,9 @@ class SafeWriter:
     def __init__(self, stream, *, delimiter: str = ";"):
         self._writer = csv.writer(stream, delimiter=delimiter)
 
-    def writerow(self, row: Iterable[Any]) -> None:
-        self._writer.writerow([neutralise(v) for v in row])
+    def writerow(self, row: Iterable[Any]):
+        """Write the row; returns what the stream's write returned (the line, for csv_stream)."""
+        return self._writer.writerow([neutralise(v) for v in row])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:
@@ -63,12 +64,12 @@ def csv_stream(filename: str, header: Iterable[Any], rows: Iterable[Iterable[Any
     semicolon-separated, UTF-8 with BOM, every cell neutralised, sent as an attachment."""
     from django.http import StreamingHttpResponse
 
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = SafeWriter(_Echo())
 
     def lines():
-        yield "\ufeff" + writer.writerow([neutralise(h) for h in header])
+        yield "\ufeff" + writer.writerow(header)
         for row in rows:
-            yield writer.writerow([neutralise(v) for v in row])
+            yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
