@@ -207,14 +207,18 @@ def main():
         sh([PY, "manage.py", "import_enhetsregisteret", args.register_file, "--quiet-progress"], env)
     # Random existing units, many more than a round requests, so no number comes back often
     # enough for a cache to flatter the figures (the whole register with --register-file).
-    orgnrs = (
-        subprocess.run(
+    # (Django 5.2's shell prints "N objects imported automatically" on stdout first: keep only
+    # the numbers, or those words become requests that are answered 400 and counted as errors.)
+    orgnrs = [
+        token
+        for token in subprocess.run(
             [PY, "manage.py", "shell", "-c",
              "from enterprises.models import Enterprise;"
              f"print(' '.join(Enterprise.objects.order_by('?').values_list('orgnr', flat=True)[:{args.orgnrs}]))"],
             cwd=ROOT, env=env, capture_output=True, text=True, check=True,
         ).stdout.split()
-    )  # fmt: skip
+        if token.isdigit() and len(token) == 9
+    ]  # fmt: skip
     units = subprocess.run(
         [
             PY,
