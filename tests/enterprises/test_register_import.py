@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from bench.unit_generator import generate_units, generate_with_subunits, write_bulk_file
 from core.orgnr import is_valid
@@ -53,6 +54,22 @@ def test_import_creates_then_rerun_changes_nothing(bulk, refdata, capsys):
     assert "300 read, 0 created, 0 updated, 300 unchanged, 0 rejected" in capsys.readouterr().out
     assert Enterprise.objects.count() == 300
     assert RegisterSyncState.objects.get(feed="enheter").bulk_imported_at is not None
+
+
+def test_import_gives_the_planner_statistics_of_the_new_rows(bulk, refdata):
+    """A bulk import ends with ANALYZE: the planner knows the register's size at once, not
+    only when autovacuum (which may be off) gets round to it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+
+    def planner_rows():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'enterprises_enterprise'")
+            return cursor.fetchone()[0]
+
+    before = planner_rows()  # whatever an earlier state left (-1: never analysed)
+    call_command("import_enhetsregisteret", bulk(generate_units(300, seed=3)))
+    assert (before, planner_rows()) == (before, 300)
 
 
 def test_import_maps_the_fields(bulk, refdata):
