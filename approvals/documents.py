@@ -13,11 +13,12 @@ import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from approvals.pdf_safety import PDF_MAGIC, pdf_verdict
 
-__all__ = ["PDF_MAGIC", "CheckedPdf", "minimal_pdf", "pdf_check"]
+__all__ = ["PDF_MAGIC", "CheckedPdf", "minimal_pdf", "pdf_check", "pdf_store", "upload_name"]
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,23 @@ _MESSAGES = {
         "The PDF unpacks to far more data than a document of this size can hold (a compression bomb)."
     ),
 }
+
+
+def upload_name(uploaded) -> str:
+    """The name the uploaded file had, without any folder part, at most 255 characters."""
+    return (getattr(uploaded, "name", "") or "dokument.pdf").replace("\\", "/").rsplit("/", 1)[-1][:255]
+
+
+def pdf_store(*, document, checked: CheckedPdf) -> None:
+    """Store a checked PDF privately under a random name and save its document row; if the
+    row cannot be saved, the stored file is deleted again."""
+    document.file.save("upload.pdf", ContentFile(checked.content), save=False)
+    stored = document.file.name
+    try:
+        document.save()
+    except Exception:
+        document.file.storage.delete(stored)
+        raise
 
 
 def minimal_pdf(title: str = "BHT-portalen") -> bytes:

@@ -30,5 +30,4 @@ urlpatterns = [
     ),
     path("dispensasjon/soknad/", dispensations.dispensation_apply, name="dispensation_apply"),
     path("vedtak/<int:pk>/brev.pdf", handler.letter_download, name="letter_download"),
-    path("vedtak/<int:pk>/klage", handler.appeal_create, name="appeal_create"),
 ]

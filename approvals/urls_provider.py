@@ -27,6 +27,7 @@ urlpatterns = [
     path("foresporsler/<int:pk>/varsel.pdf", provider_cases.request_letter_download, name="request_letter_download"),
     path("saksdokumenter/<int:pk>/", provider_cases.case_document_download, name="case_document_download"),
     path("klager/<int:pk>/klagevedtak.pdf", provider_cases.appeal_letter_download, name="appeal_letter_download"),
+    path("vedtak/<int:pk>/klage", provider_cases.appeal_create, name="appeal_create"),
     # The approval's lifecycle on the provider's side: change notice (endringsmelding), renewal.
     path("endringsmelding/", lifecycle_views.change_notice_create, name="change_notice_create"),
     path("endringsmelding/regelsjekk/", lifecycle_views.change_notice_rule_panel, name="change_notice_rule_panel"),

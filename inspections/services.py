@@ -27,6 +27,7 @@ from django_fsm import can_proceed
 from accounts.models import Role
 from accounts.selectors import enterprise_users
 from approvals.services.lifecycle import followup_task_create_from_inspection
+from core.jobs import due_rows_handle
 from core.official import in_official_language, official_date
 from notifications.attachments import Attachment
 from notifications.services import notification_queue
@@ -674,44 +675,42 @@ def orders_overdue_mark(*, today: datetime.date | None = None) -> dict:
     too)."""
     today = today or timezone.localdate()
     counts = {"overdue": 0, "notified": 0}
-    while True:
-        with transaction.atomic():
-            order = (
-                Order.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("inspection", "inspection__inspector")
-                .filter(status=OrderStatus.OPEN, deadline__lt=today)
-                .order_by("id")
-                .first()
+
+    def order_mark(order: Order) -> None:
+        order.mark_overdue()
+        order.save()
+        counts["overdue"] += 1
+        with in_official_language():
+            _event(
+                order.inspection,
+                InspectionEvent.Kind.ORDER_OVERDUE,
+                message=_("The deadline %(date)s passed without documented compliance.")
+                % {"date": _date(order.deadline)},
+                order=order.pk,
             )
-            if order is None:
-                break
-            order.mark_overdue()
-            order.save()
-            counts["overdue"] += 1
-            with in_official_language():
-                _event(
-                    order.inspection,
-                    InspectionEvent.Kind.ORDER_OVERDUE,
-                    message=_("The deadline %(date)s passed without documented compliance.")
-                    % {"date": _date(order.deadline)},
-                    order=order.pk,
+            notice, _created = OrderOverdueNotice.objects.get_or_create(order=order)
+            if notice.status == OrderOverdueNotice.Status.PENDING:
+                inspector = order.inspection.inspector
+                notice.status = OrderOverdueNotice.Status.SENT
+                notice.sent_at = timezone.now()
+                notice.recipient = inspector.email
+                notice.save()
+                _notify(
+                    key=f"order-overdue:{notice.pk}",
+                    to=[inspector.email],
+                    subject=_("Order deadline passed: %(name)s") % {"name": order.inspection.name},
+                    body=render_to_string("inspections/email/order_overdue.txt", {"order": order}),
+                    kind="order_overdue",
+                    user_ids=[inspector.pk],
                 )
-                notice, _created = OrderOverdueNotice.objects.get_or_create(order=order)
-                if notice.status == OrderOverdueNotice.Status.PENDING:
-                    inspector = order.inspection.inspector
-                    notice.status = OrderOverdueNotice.Status.SENT
-                    notice.sent_at = timezone.now()
-                    notice.recipient = inspector.email
-                    notice.save()
-                    _notify(
-                        key=f"order-overdue:{notice.pk}",
-                        to=[inspector.email],
-                        subject=_("Order deadline passed: %(name)s") % {"name": order.inspection.name},
-                        body=render_to_string("inspections/email/order_overdue.txt", {"order": order}),
-                        kind="order_overdue",
-                        user_ids=[inspector.pk],
-                    )
-                    counts["notified"] += 1
+                counts["notified"] += 1
+
+    due_rows_handle(
+        queryset=Order.objects.select_related("inspection", "inspection__inspector").filter(
+            status=OrderStatus.OPEN, deadline__lt=today
+        ),
+        handle=order_mark,
+    )
     return counts
 
 

@@ -273,15 +273,15 @@ def finding_create(request, pk: int):
     inspection = selectors.inspection_get(pk=pk)
     form = forms.FindingForm(request.POST)
     if form.is_valid():
-        try:
-            services.finding_create(inspection=inspection, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, _("The finding is recorded."))
-    else:
-        for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+        return _post_step(
+            request,
+            lambda: services.finding_create(inspection=inspection, actor=request.user, **form.cleaned_data),
+            _("The finding is recorded."),
+            "inspections:inspection_detail",
+            inspection.pk,
+        )
+    for field, errors in form.errors.items():
+        messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
     return redirect("inspections:inspection_detail", pk=inspection.pk)
 
 
@@ -473,14 +473,14 @@ def order_extend(request, pk: int):
     order = selectors.order_get(pk=pk)
     form = forms.ExtensionForm(request.POST)
     if form.is_valid():
-        try:
-            services.order_deadline_extend(order=order, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, _("The deadline is extended."))
-    else:
-        messages.error(request, _("Give the new deadline and the reason."))
+        return _post_step(
+            request,
+            lambda: services.order_deadline_extend(order=order, actor=request.user, **form.cleaned_data),
+            _("The deadline is extended."),
+            "inspections:order_detail",
+            order.pk,
+        )
+    messages.error(request, _("Give the new deadline and the reason."))
     return redirect("inspections:order_detail", pk=order.pk)
 
 

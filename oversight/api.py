@@ -49,6 +49,20 @@ def _params(request) -> tuple[str, datetime.date] | Response:
     return number, day
 
 
+def _as_of_schema(operation_id: str, name: str, answer_field: str):
+    """The OpenAPI description both as-of endpoints share: orgnr and date in, a yes/no out."""
+    return extend_schema(
+        operation_id=operation_id,
+        parameters=PARAMS,
+        responses={200: inline_serializer(name, fields={answer_field: serializers.BooleanField()})},
+        tags=["oversight"],
+    )
+
+
+def _not_found(message: str) -> Response:
+    return Response({"error": message, "field": "orgnr"}, status=404)
+
+
 def _approval_json(a) -> dict | None:
     if a is None:
         return None
@@ -66,12 +80,7 @@ class ProviderAsOfView(APIView):
 
     access = STAFF
 
-    @extend_schema(
-        operation_id="as_of_provider",
-        parameters=PARAMS,
-        responses={200: inline_serializer("ProviderAsOf", fields={"approved": serializers.BooleanField()})},
-        tags=["oversight"],
-    )
+    @_as_of_schema("as_of_provider", "ProviderAsOf", "approved")
     def get(self, request):
         parsed = _params(request)
         if isinstance(parsed, Response):
@@ -79,7 +88,7 @@ class ProviderAsOfView(APIView):
         number, day = parsed
         provider = Provider.objects.filter(orgnr=number).first()
         if provider is None:
-            return Response({"error": _("No provider with this organisation number."), "field": "orgnr"}, status=404)
+            return _not_found(_("No provider with this organisation number."))
         answer = provider_approved_on(provider=provider, day=day)
         return Response(
             {
@@ -98,21 +107,16 @@ class EnterpriseAsOfView(APIView):
 
     access = (*STAFF, Role.ENTERPRISE)
 
-    @extend_schema(
-        operation_id="as_of_enterprise",
-        parameters=PARAMS,
-        responses={200: inline_serializer("EnterpriseAsOf", fields={"has_approved_bht": serializers.BooleanField()})},
-        tags=["oversight"],
-    )
+    @_as_of_schema("as_of_enterprise", "EnterpriseAsOf", "has_approved_bht")
     def get(self, request):
         parsed = _params(request)
         if isinstance(parsed, Response):
             return parsed
         number, day = parsed
         if request.user.role == Role.ENTERPRISE and request.user.enterprise_orgnr != number:
-            return Response({"error": _("No enterprise with this organisation number."), "field": "orgnr"}, status=404)
+            return _not_found(_("No enterprise with this organisation number."))
         if not Enterprise.objects.filter(orgnr=number).exists():
-            return Response({"error": _("No enterprise with this organisation number."), "field": "orgnr"}, status=404)
+            return _not_found(_("No enterprise with this organisation number."))
         answer = enterprise_bht_on(orgnr=number, day=day)
         return Response(
             {

@@ -217,15 +217,19 @@ def request_for_provider(*, user, pk: int) -> CaseRequest:
     return request
 
 
+def _case_scoped(qs: QuerySet, *, user) -> QuerySet:
+    """`qs` (rows that belong to a case) narrowed to what `user` may see: case handlers (and
+    admins) every row, a provider user its own provider's; 404 for anyone else."""
+    if user.role in CASE_HANDLER_ROLES:
+        return qs
+    if user.role == Role.PROVIDER and user.provider_id:
+        return qs.filter(case__provider_id=user.provider_id)
+    raise Http404
+
+
 def request_for_letter(*, user, pk: int) -> CaseRequest:
     """A notice letter the user may download: handlers any, a provider only its own."""
-    qs = CaseRequest.objects.select_related("case")
-    if user.role in CASE_HANDLER_ROLES:
-        pass
-    elif user.role == Role.PROVIDER and user.provider_id:
-        qs = qs.filter(case__provider_id=user.provider_id)
-    else:
-        raise Http404
+    qs = _case_scoped(CaseRequest.objects.select_related("case"), user=user)
     request = qs.filter(pk=pk).first()
     if request is None or not request.letter:
         raise Http404
@@ -234,13 +238,7 @@ def request_for_letter(*, user, pk: int) -> CaseRequest:
 
 def case_document_for_user(*, user, pk: int) -> CaseDocument:
     """An appeal's or reply's PDF: handlers any, a provider only its own; 404 otherwise."""
-    qs = CaseDocument.objects.select_related("case")
-    if user.role in CASE_HANDLER_ROLES:
-        pass
-    elif user.role == Role.PROVIDER and user.provider_id:
-        qs = qs.filter(case__provider_id=user.provider_id)
-    else:
-        raise Http404
+    qs = _case_scoped(CaseDocument.objects.select_related("case"), user=user)
     document = qs.filter(pk=pk).first()
     if document is None:
         raise Http404
@@ -249,13 +247,7 @@ def case_document_for_user(*, user, pk: int) -> CaseDocument:
 
 def appeal_for_user(*, user, pk: int) -> Appeal:
     """An appeal the user may see: handlers any, a provider only its own; 404 otherwise."""
-    qs = Appeal.objects.select_related("case")
-    if user.role in CASE_HANDLER_ROLES:
-        pass
-    elif user.role == Role.PROVIDER and user.provider_id:
-        qs = qs.filter(case__provider_id=user.provider_id)
-    else:
-        raise Http404
+    qs = _case_scoped(Appeal.objects.select_related("case"), user=user)
     appeal = qs.filter(pk=pk).first()
     if appeal is None:
         raise Http404
@@ -370,13 +362,7 @@ def case_current_staffing(*, case: Case) -> dict | None:
 def decision_for_letter_download(*, user, pk: int) -> Decision:
     """The decision whose letter `user` may download: case handlers (and admins) any, a
     provider user only its own provider's; 404 otherwise."""
-    qs = Decision.objects.select_related("case__provider", "letter__notification")
-    if user.role in CASE_HANDLER_ROLES:
-        pass
-    elif user.role == Role.PROVIDER and user.provider_id:
-        qs = qs.filter(case__provider_id=user.provider_id)
-    else:
-        raise Http404
+    qs = _case_scoped(Decision.objects.select_related("case__provider", "letter__notification"), user=user)
     decision = qs.filter(pk=pk).first()
     if decision is None or not hasattr(decision, "letter") or not decision.letter.pdf:
         raise Http404

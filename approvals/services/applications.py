@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from approvals import rules
-from approvals.documents import pdf_check
+from approvals.documents import pdf_check, pdf_store, upload_name
 from approvals.models import (
     Application,
     ApplicationDepartment,
@@ -242,7 +241,7 @@ def document_add(
     if kind not in DocumentKind.values:
         raise ValidationError(_("Choose what the document documents."))
     checked = pdf_check(uploaded)
-    original = (getattr(uploaded, "name", "") or "dokument.pdf").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    original = upload_name(uploaded)
     with transaction.atomic():
         application = _lock(application)
         _require_draft(application)
@@ -254,13 +253,7 @@ def document_add(
             sha256=checked.sha256,
             uploaded_by=actor,
         )
-        document.file.save("upload.pdf", ContentFile(checked.content), save=False)
-        stored = document.file.name
-        try:
-            document.save()
-        except Exception:
-            document.file.storage.delete(stored)
-            raise
+        pdf_store(document=document, checked=checked)
     return document
 
 

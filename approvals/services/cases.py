@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
 from accounts.models import CASE_HANDLER_ROLES, Role
-from approvals.documents import pdf_check
+from approvals.documents import pdf_check, pdf_store, upload_name
 from approvals.models import (
     APPROVAL_YEARS,
     CASE_DECIDED_STATUSES,
@@ -283,7 +283,7 @@ def case_request_reply(
 
 
 def _store_document(*, case: Case, uploaded, checked, actor, appeal=None, reply=None) -> CaseDocument:
-    original = (getattr(uploaded, "name", "") or "dokument.pdf").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    original = upload_name(uploaded)
     document = CaseDocument(
         case=case,
         appeal=appeal,
@@ -293,13 +293,7 @@ def _store_document(*, case: Case, uploaded, checked, actor, appeal=None, reply=
         sha256=checked.sha256,
         uploaded_by=actor,
     )
-    document.file.save("upload.pdf", ContentFile(checked.content), save=False)
-    stored = document.file.name
-    try:
-        document.save()
-    except Exception:
-        document.file.storage.delete(stored)
-        raise
+    pdf_store(document=document, checked=checked)
     return document
 
 

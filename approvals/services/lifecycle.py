@@ -50,6 +50,7 @@ from approvals.selectors import lifecycle as selectors
 from approvals.services.applications import application_create
 from approvals.services.client_notices import approval_clients_notify
 from approvals.services.events import case_event_record
+from core.jobs import due_rows_handle
 from core.official import in_official_language, official_date
 from notifications.services import notification_queue
 from providers import services as provider_services
@@ -209,49 +210,47 @@ def renewal_reminders_run(*, today: datetime.date | None = None) -> dict:
 
 
 # ---------------------------------------------------------------- expiry
+def _approval_expire(approval: Approval) -> None:
+    """Expire one claimed approval: skip its pending reminders, record the event, leave the
+    provider a notice and tell the affiliated clients."""
+    approval.expire()
+    approval.save()
+    RenewalReminder.objects.filter(approval=approval, status=ReminderStatus.PENDING).update(
+        status=ReminderStatus.SKIPPED
+    )
+    with in_official_language():
+        reason = _(
+            "The approval period ended on %(date)s and no new approval was granted; the provider "
+            "is no longer in the register of approved BHT providers."
+        ) % {"date": official_date(approval.valid_until)}
+        case_event_record(
+            case=approval.case,
+            kind=CaseEvent.Kind.EXPIRED,
+            message=reason,
+            data={
+                "approval": approval.pk,
+                "valid_until": approval.valid_until.isoformat(),
+                "reason": "period_ended",
+            },
+        )
+        ProviderNotice.objects.get_or_create(
+            approval=approval,
+            kind=ProviderNotice.Kind.EXPIRED,
+            defaults={"provider": approval.provider, "message": reason},
+        )
+    approval_clients_notify(approval=approval)
+
+
 def approvals_expire(*, today: datetime.date | None = None) -> dict:
     """Approvals whose last valid day (valid_until) is before today become expired: they
     leave the public register and the obligation check (both count only status=valid)."""
     today = today or timezone.localdate()
-    expired = 0
-    while True:
-        with transaction.atomic():
-            approval = (
-                Approval.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("case", "provider")
-                .filter(status=ApprovalStatus.VALID, valid_until__lt=today)
-                .order_by("id")
-                .first()
-            )
-            if approval is None:
-                break
-            approval.expire()
-            approval.save()
-            RenewalReminder.objects.filter(approval=approval, status=ReminderStatus.PENDING).update(
-                status=ReminderStatus.SKIPPED
-            )
-            with in_official_language():
-                reason = _(
-                    "The approval period ended on %(date)s and no new approval was granted; the provider "
-                    "is no longer in the register of approved BHT providers."
-                ) % {"date": official_date(approval.valid_until)}
-                case_event_record(
-                    case=approval.case,
-                    kind=CaseEvent.Kind.EXPIRED,
-                    message=reason,
-                    data={
-                        "approval": approval.pk,
-                        "valid_until": approval.valid_until.isoformat(),
-                        "reason": "period_ended",
-                    },
-                )
-                ProviderNotice.objects.get_or_create(
-                    approval=approval,
-                    kind=ProviderNotice.Kind.EXPIRED,
-                    defaults={"provider": approval.provider, "message": reason},
-                )
-            approval_clients_notify(approval=approval)
-            expired += 1
+    expired = due_rows_handle(
+        queryset=Approval.objects.select_related("case", "provider").filter(
+            status=ApprovalStatus.VALID, valid_until__lt=today
+        ),
+        handle=_approval_expire,
+    )
     return {"expired": expired}
 
 

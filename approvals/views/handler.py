@@ -1,24 +1,20 @@
-"""Case handler pages: the queue, the case page, the workflow steps, decision letters; and the
-provider's appeal against a rejection or revocation. Thin: forms in, services do the work."""
+"""Case handler pages: the queue, the case page, the workflow steps, decision letters. Thin:
+forms in, services do the work. (The provider's appeal is in provider_cases.)"""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import access, needs_acr
+from accounts.access import access
 from accounts.models import CASE_HANDLER_ROLES, Role
-from accounts.oidc import LOA_SUBSTANTIAL
 from approvals.forms.handler import (
     AppealDirectorateForm,
-    AppealForm,
     AppealForwardForm,
     AppealLateForm,
     AppealReverseForm,
@@ -335,38 +331,3 @@ def letter_download(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-@access(Role.PROVIDER)
-@needs_acr(LOA_SUBSTANTIAL)
-def appeal_create(request, pk: int):
-    """The provider appeals an adverse decision (own provider only; 404 otherwise), with PDFs,
-    and follows where its appeal stands."""
-    decision = selectors.decision_for_appeal(user=request.user, pk=pk)
-    existing = decision.appeals.first()
-    form = AppealForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and existing is None and form.is_valid():
-        try:
-            services.appeal_create(
-                decision=decision, actor=request.user, text=form.cleaned_data["text"], files=form.cleaned_data["files"]
-            )
-        except ValidationError as exc:
-            form.add_error("files", exc)
-        except CaseActionRefused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Your appeal has been received."))
-            return redirect("approvals:appeal_create", pk=decision.pk)
-    return render(
-        request,
-        "approvals/handler/appeal_form.html",
-        {
-            "title": _("Appeal the decision in case %(number)s") % {"number": decision.case.case_number},
-            "decision": decision,
-            "case": decision.case,
-            "appeal": existing,
-            "form": form,
-            "deadline_passed": decision.appeal_deadline_passed(on=timezone.localdate()),
-            "events": selectors.appeal_events(appeal=existing) if existing else [],
-        },
-    )

@@ -1,6 +1,7 @@
 """The provider's side of a case after submission: answering a request (more information,
-advance notice of revocation) with text and PDFs, and downloading the notice letter and the
-PDFs sent with answers and appeals. Thin: forms in, services do the work."""
+advance notice of revocation) with text and PDFs, appealing an adverse decision, and
+downloading the notice letter and the PDFs sent with answers and appeals. Thin: forms in,
+services do the work."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import access
+from accounts.access import access, needs_acr
 from accounts.models import Role
-from approvals.forms.handler import RequestReplyForm
+from accounts.oidc import LOA_SUBSTANTIAL
+from approvals.forms.handler import AppealForm, RequestReplyForm
 from approvals.selectors import cases as selectors
 from approvals.services import cases as services
 from approvals.services.cases import CaseActionRefused
@@ -85,3 +88,38 @@ def appeal_letter_download(request, pk: int):
     if not appeal.directorate_letter:
         raise Http404
     return _pdf(appeal.directorate_letter, f"klagevedtak-{appeal.case.case_number.replace('/', '-')}.pdf")
+
+
+@access(Role.PROVIDER)
+@needs_acr(LOA_SUBSTANTIAL)
+def appeal_create(request, pk: int):
+    """The provider appeals an adverse decision (own provider only; 404 otherwise), with PDFs,
+    and follows where its appeal stands."""
+    decision = selectors.decision_for_appeal(user=request.user, pk=pk)
+    existing = decision.appeals.first()
+    form = AppealForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            services.appeal_create(
+                decision=decision, actor=request.user, text=form.cleaned_data["text"], files=form.cleaned_data["files"]
+            )
+        except ValidationError as exc:
+            form.add_error("files", exc)
+        except CaseActionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your appeal has been received."))
+            return redirect("approvals:appeal_create", pk=decision.pk)
+    return render(
+        request,
+        "approvals/handler/appeal_form.html",
+        {
+            "title": _("Appeal the decision in case %(number)s") % {"number": decision.case.case_number},
+            "decision": decision,
+            "case": decision.case,
+            "appeal": existing,
+            "form": form,
+            "deadline_passed": decision.appeal_deadline_passed(on=timezone.localdate()),
+            "events": selectors.appeal_events(appeal=existing) if existing else [],
+        },
+    )
