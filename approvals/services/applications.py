@@ -44,6 +44,7 @@ from approvals.services.events import case_event_record
 from approvals.services.numbering import case_number_allocate
 from core.official import in_official_language
 from notifications.services import notification_queue
+from providers import services as provider_services
 from providers.models import DEPARTMENT_FIELDS, ORGANISATION_FIELDS, Provider
 
 logger = logging.getLogger(__name__)
@@ -318,6 +319,10 @@ def application_submit(*, application: Application, actor: AbstractBaseUser) -> 
     A later version on the same case: a supplement (approvals.services.cases.case_supplement).
     """
     with transaction.atomic():
+        # The provider row first: "one pending case per provider" (application_pending_refusal)
+        # is checked and the case created under it, so two submissions at once cannot both
+        # pass the check. Provider before application, as every other path takes them.
+        provider_services.provider_lock(provider_id=application.provider_id)
         application = _lock(application)
         _require_draft(application)
         evaluation = application_evaluate(application=application)

@@ -170,33 +170,54 @@ def test_failing_rules_need_the_special_case_with_explanation(provider, actor):
     assert application.special_case_requested
 
 
+def _submit_at_once(drafts, actors):
+    """Submit each draft in its own thread and connection, all released together."""
+    barrier = threading.Barrier(len(drafts))
+    errors, numbers = [], []
+
+    def submit(app, actor):
+        try:
+            barrier.wait(timeout=10)
+            numbers.append(services.application_submit(application=app, actor=actor).case.case_number)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted by the caller
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=pair) for pair in zip(drafts, actors, strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return numbers, errors
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submissions_get_distinct_case_numbers():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no real race to test")
+    providers = ProviderFactory.create_batch(6)
+    actors = [UserFactory(role="provider", provider=p) for p in providers]
+    drafts = [declare(complete_draft(p)) for p in providers]
+    numbers, errors = _submit_at_once(drafts, actors)
+    assert errors == []
+    year = timezone.localdate().year
+    assert sorted(numbers) == [f"{year}/{n:04d}" for n in range(1, 7)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_providers_concurrent_submissions_open_one_case():
+    """One pending case per provider holds under a race too: of six drafts of one provider sent
+    at once, one opens a case and five are refused with the reason (it once let all six in)."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no real race to test")
     provider = ProviderFactory()
     actor = UserFactory(role="provider", provider=provider)
     drafts = [declare(complete_draft(provider)) for _ in range(6)]
-    barrier = threading.Barrier(len(drafts))
-    errors, numbers = [], []
-
-    def submit(app):
-        try:
-            barrier.wait(timeout=10)
-            numbers.append(services.application_submit(application=app, actor=actor).case.case_number)
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(app,)) for app in drafts]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert errors == []
-    year = timezone.localdate().year
-    assert sorted(numbers) == [f"{year}/{n:04d}" for n in range(1, 7)]
+    numbers, errors = _submit_at_once(drafts, [actor] * 6)
+    assert len(numbers) == 1
+    assert len(errors) == 5
+    assert all(isinstance(e, services.ApplicationIncomplete) for e in errors)
 
 
 # ---------------------------------------------------------------- revisions / supplements
