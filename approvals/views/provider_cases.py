@@ -32,26 +32,42 @@ def _pdf(field_file, filename: str) -> FileResponse:
     return response
 
 
+def _send_with_pdfs(request, form, send, *, success: str):
+    """Run `send` (a service taking the form's text and PDFs); True when it went through.
+    A refused PDF is an error on the files field, a refused action one on the form."""
+    try:
+        send()
+    except ValidationError as exc:
+        form.add_error("files", exc)
+    except CaseActionRefused as exc:
+        form.add_error(None, str(exc))
+    else:
+        messages.success(request, success)
+        return True
+    return False
+
+
 @access(Role.PROVIDER)
 def request_reply(request, pk: int):
     """Read a request from Arbeidstilsynet and answer it (own provider only; 404 otherwise)."""
     case_request = selectors.request_for_provider(user=request.user, pk=pk)
     form = RequestReplyForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_request_reply(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _send_with_pdfs(
+            request,
+            form,
+            lambda: services.case_request_reply(
                 request=case_request,
                 actor=request.user,
                 text=form.cleaned_data["text"],
                 files=form.cleaned_data["files"],
-            )
-        except ValidationError as exc:
-            form.add_error("files", exc)
-        except CaseActionRefused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Your answer has been sent to Arbeidstilsynet."))
-            return redirect("approvals:request_reply", pk=case_request.pk)
+            ),
+            success=_("Your answer has been sent to Arbeidstilsynet."),
+        )
+    ):
+        return redirect("approvals:request_reply", pk=case_request.pk)
     return render(
         request,
         "approvals/provider/request_reply.html",
@@ -98,18 +114,20 @@ def appeal_create(request, pk: int):
     decision = selectors.decision_for_appeal(user=request.user, pk=pk)
     existing = decision.appeals.first()
     form = AppealForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and existing is None and form.is_valid():
-        try:
-            services.appeal_create(
+    if (
+        request.method == "POST"
+        and existing is None
+        and form.is_valid()
+        and _send_with_pdfs(
+            request,
+            form,
+            lambda: services.appeal_create(
                 decision=decision, actor=request.user, text=form.cleaned_data["text"], files=form.cleaned_data["files"]
-            )
-        except ValidationError as exc:
-            form.add_error("files", exc)
-        except CaseActionRefused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Your appeal has been received."))
-            return redirect("approvals:appeal_create", pk=decision.pk)
+            ),
+            success=_("Your appeal has been received."),
+        )
+    ):
+        return redirect("approvals:appeal_create", pk=decision.pk)
     return render(
         request,
         "approvals/handler/appeal_form.html",
