@@ -12,6 +12,10 @@ be cheap: wrk costs a few per cent of a core, while a Python client costs as muc
 server and makes every endpoint look alike (that hides the server's real cost). Without wrk a
 single-process Python client with pre-built requests is used (noted in the output).
 
+The web workers answer orgnr lookups from their in-memory register copy, as in docker-compose.yml
+(ADR 0003; `--register-copy off` measures the database path). The benchmark waits until every
+worker has loaded it and prints its size, load time and the workers' memory.
+
 Each round measures every endpoint once; the order alternates between rounds, so drift in the
 machine's load affects all endpoints alike. The load average is printed before and after.
 """
@@ -166,6 +170,26 @@ def server_pids(master: int, db: str, host: str) -> list[int]:
     return workers + [int(b) for b in backends if b.isdigit()]
 
 
+def wait_for_copies(port: int, master: int, timeout: float = 300.0) -> str:
+    """Until every worker says (in /healthz) that its register copy is loaded; its size and RSS."""
+    import json
+    import urllib.request
+
+    deadline, ready = time.monotonic() + timeout, 0
+    status: dict = {}
+    while ready < 20 and time.monotonic() < deadline:  # 20 in a row: both workers have answered
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+            status = json.load(response)["register_copy"]
+        ready = ready + 1 if status["state"] == "ready" else 0
+        time.sleep(0.05 if ready else 0.5)
+    workers = [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    rss = [int(Path(f"/proc/{w}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") >> 20 for w in workers]
+    return (
+        f"{status.get('state')}, {status.get('units')} units loaded in {status.get('load_seconds') or 0:.1f} s; "
+        f"worker RSS {', '.join(f'{r} MiB' for r in rss)}"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -178,6 +202,12 @@ def main():
     parser.add_argument("--python-client", action="store_true", help="use the Python client even if wrk exists")
     parser.add_argument("--register-file", help="import this bulk file (enterprises/generator.py) before measuring")
     parser.add_argument("--orgnrs", type=int, default=20_000, help="how many random existing numbers to ask for")
+    parser.add_argument(
+        "--register-copy",
+        choices=["on", "off"],
+        default="on",
+        help="the web workers' in-memory register copy (ADR 0003; on in docker-compose.yml)",
+    )
     args = parser.parse_args()
 
     env = dict(os.environ)
@@ -193,6 +223,7 @@ def main():
         REDIS_URL="",
         CELERY_BROKER_URL="",
     )
+    measure_env = dict(env, ENTERPRISE_REGISTER_COPY="true" if args.register_copy == "on" else "false")
     if not args.no_setup:
         subprocess.run(
             ["createdb", *([] if args.host == "socket" else ["-h", args.host]), "-U", "postgres", args.db],
@@ -239,7 +270,7 @@ def main():
     server = subprocess.Popen(
         [GUNICORN, "bht_portal.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT,
-        env=env,
+        env=measure_env,
         start_new_session=True,
     )
     wrk = None if args.python_client else find_wrk()
@@ -256,6 +287,8 @@ def main():
                     break
             except OSError:
                 time.sleep(0.1)
+        if args.register_copy == "on":
+            print(f"register copy: {wait_for_copies(port, server.pid)}", flush=True)
         ping = ["/api/v1/ping"]
         by_code = [f"/api/v1/obligation?nace={c}" for c in NACE]
         by_orgnr = [f"/api/v1/obligation?orgnr={o}" for o in orgnrs]
@@ -288,7 +321,7 @@ def main():
         }
         print()
         print(
-            f"gunicorn 2 sync workers, PostgreSQL, {args.rounds} rounds × {args.seconds:g} s per endpoint; "
+            f"gunicorn 2 sync workers, PostgreSQL, register copy {args.register_copy}, {args.rounds} rounds × {args.seconds:g} s per endpoint; "
             f"load average {load_average()}"
         )
         for name, values in totals.items():

@@ -16,6 +16,7 @@ from django.http import JsonResponse
 
 from accounts.access import PUBLIC, access
 from core import dbguard
+from enterprises import register_copy
 
 CHECK_SECONDS = 2.0
 
@@ -70,5 +71,6 @@ def healthz(request):
     down = [name for name, value in state.items() if value.startswith("error")]
     state["status"] = "ok" if not down else "degraded"
     state["down"] = down
+    state["register_copy"] = register_copy.status()
     state["seconds"] = round(time.monotonic() - started, 3)
     return JsonResponse(state, status=503 if state["database"] != "ok" else 200)

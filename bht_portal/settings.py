@@ -140,6 +140,10 @@ else:
         ).strip()
         _db_options.setdefault("connection_factory", dbguard.guarded_connection(DB_STATEMENT_TIMEOUT + 1))
         _db_options.setdefault("cursor_factory", dbguard.GuardedCursor)
+# Web workers may answer the obligation lookup by organisation number from an in-memory copy
+# of the register, kept current by PostgreSQL notifications (enterprises/register_copy.py,
+# ADR 0003). On for gunicorn in docker-compose.yml; off by default (tests, commands, Celery).
+ENTERPRISE_REGISTER_COPY = env.bool("ENTERPRISE_REGISTER_COPY", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from core.orgnr import OrgnrError, looks_like_orgnr, parse_orgnr
 
-from . import obligation
+from . import obligation, register_copy
 from .models import Dispensation, DispensationScope, Enterprise, Standard, SubUnit
 from .obligation import SN2007, SN2025, Status
 from .reference import reference_data
+from .register_copy import DISPENSATIONS_JSON, MAX_SUBUNITS, SUBUNITS_JSON
 
 
 class UnknownCode(LookupError):
@@ -248,15 +249,6 @@ def _register_notes(enterprise: Enterprise) -> list[str]:
     return notes
 
 
-MAX_SUBUNITS = 50
-_SUBUNITS_JSON = f"""COALESCE((SELECT json_agg(json_build_array(s.orgnr, s.name, s.municipality_name, s.nace1, s.nace2,
-    s.nace3)) FROM (SELECT * FROM enterprises_subunit s WHERE s.parent_id = enterprises_enterprise.orgnr
-    AND s.closed_on IS NULL ORDER BY s.name LIMIT {MAX_SUBUNITS}) s), '[]'::json)"""
-_DISPENSATIONS_JSON = """COALESCE((SELECT json_agg(json_build_array(d.id, d.scope, d.part, d.valid_from, d.valid_until,
-    d.reason, d.decided_by_id, d.created_at) ORDER BY d.valid_from DESC, d.id DESC) FROM enterprises_dispensation d
-    WHERE d.enterprise_orgnr = enterprises_enterprise.orgnr), '[]'::json)"""
-
-
 _ENTERPRISE_COLUMNS = [f.attname for f in Enterprise._meta.concrete_fields]
 
 
@@ -264,7 +256,7 @@ _ENTERPRISE_COLUMNS = [f.attname for f in Enterprise._meta.concrete_fields]
 def _bundle_sql() -> str:
     columns = ", ".join(f"enterprises_enterprise.{c}" for c in _ENTERPRISE_COLUMNS)
     return (
-        f"SELECT {columns}, {_SUBUNITS_JSON}, {_DISPENSATIONS_JSON} "
+        f"SELECT {columns}, {SUBUNITS_JSON}, {DISPENSATIONS_JSON} "
         "FROM enterprises_enterprise WHERE enterprises_enterprise.orgnr = %s"
     )
 
@@ -318,8 +310,9 @@ class _SubUnitRow(NamedTuple):
 
 
 def _enterprise_bundle(orgnr: str) -> tuple[Enterprise, list[_SubUnitRow], list[Dispensation]]:
-    """The enterprise with its open sub-units and its dispensations. One query on PostgreSQL
-    (JSON sub-selects; this is the hot path of the API), three elsewhere."""
+    """The enterprise with its open sub-units and its dispensations: from the worker's copy of
+    the register where it has one (register_copy, no query), else one query on PostgreSQL (JSON
+    sub-selects; this is the hot path of the API), three elsewhere."""
     db = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` goes through a context-local lookup
     if db.vendor != "postgresql":
         enterprise = Enterprise.objects.get(orgnr=orgnr)
@@ -328,14 +321,24 @@ def _enterprise_bundle(orgnr: str) -> tuple[Enterprise, list[_SubUnitRow], list[
             for s in SubUnit.objects.filter(parent_id=orgnr, closed_on__isnull=True).order_by("name")[:MAX_SUBUNITS]
         ]
         return enterprise, subs, list(Dispensation.objects.filter(enterprise_id=orgnr).order_by("-valid_from", "-id"))
+    record = register_copy.lookup(orgnr)
+    if record is not None:
+        *values, subunits, dispensations = record
+        if values[-1] is not None:  # deleted_on, the last of register_copy.FIELDS
+            values[-1] = datetime.date.fromisoformat(values[-1])
+        return _bundle(db, register_copy.FIELDS, values, subunits, dispensations)
     # Raw SQL built once: this is the API's hot path, and the ORM's compile step costs more
     # than the query itself.
     row = _bundle_row(db, orgnr)
     if row is None:
         raise Enterprise.DoesNotExist(orgnr)
     *values, subunits_json, dispensations_json = row
-    enterprise = Enterprise.from_db(db.alias, _ENTERPRISE_COLUMNS, values)  # all columns, in order
-    subs = [_SubUnitRow(o, n, m, [c for c in (c1, c2, c3) if c]) for o, n, m, c1, c2, c3 in _json(subunits_json)]
+    return _bundle(db, _ENTERPRISE_COLUMNS, values, _json(subunits_json), _json(dispensations_json))
+
+
+def _bundle(db, field_names, values, subunits, dispensations):
+    enterprise = Enterprise.from_db(db.alias, field_names, values)  # these fields, in model order
+    subs = [_SubUnitRow(o, n, m, [c for c in (c1, c2, c3) if c]) for o, n, m, c1, c2, c3 in subunits]
     dispensations = [
         Dispensation(
             id=pk, enterprise=enterprise, scope=scope, part=part, reason=reason, decided_by_id=by,
@@ -343,7 +346,7 @@ def _enterprise_bundle(orgnr: str) -> tuple[Enterprise, list[_SubUnitRow], list[
             valid_until=datetime.date.fromisoformat(end) if end else None,
             created_at=datetime.datetime.fromisoformat(created),
         )
-        for pk, scope, part, start, end, reason, by, created in _json(dispensations_json)
+        for pk, scope, part, start, end, reason, by, created in dispensations
     ]  # fmt: skip
     return enterprise, subs, dispensations
 
@@ -353,9 +356,9 @@ def _json(value):
 
 
 def obligation_for_orgnr(orgnr: str, *, day: datetime.date) -> ObligationAnswer:
-    """The answer for an enterprise in the register copy (1 query on PostgreSQL). A sub-unit's
-    own number (bedriftsnummer) is answered for its parent, with the sub-unit named
-    (`queried_subunit`). Raises Enterprise.DoesNotExist or obligation.NoListInForce."""
+    """The answer for an enterprise in the register copy (1 query on PostgreSQL; none from a web
+    worker's in-memory copy, register_copy.py). A sub-unit's own number (bedriftsnummer) is
+    answered for its parent, with the sub-unit named (`queried_subunit`). Raises Enterprise.DoesNotExist or obligation.NoListInForce."""
     try:
         enterprise, subs, dispensations = _enterprise_bundle(orgnr)
     except Enterprise.DoesNotExist:

@@ -8,7 +8,9 @@ users and the operator see, and counts what was lost. Exit status 1 if any check
 
   db        PostgreSQL stopped, then frozen (SIGSTOP), under load (12 clients): every answer a
             503 (JSON under /api/) within the statement timeout plus a second, /healthz says
-            "database", nothing hangs; after restart / SIGCONT the same gunicorn answers 200.
+            "database", nothing hangs; after restart / SIGCONT the same gunicorn answers 200 and
+            every worker's register copy (ADR 0003) is loaded again. The orgnr lookup may answer
+            200 from that copy while the database is frozen.
   decision  Redis (cache + broker) stopped half-way through a run of decisions: every decision
             stands, the API and the rule check answer 200 meanwhile, and once Redis is back the
             sweep produces the missing letters: every decision exactly one letter and one e-mail.
@@ -139,10 +141,11 @@ class Portal:
         print(f"set-up (private PostgreSQL :{self.pg.port}, Redis :{self.redis.port}): {time.monotonic() - t:.0f} s")
 
     def start_web(self) -> None:
+        # The web workers as in docker-compose.yml: with the register copy (ADR 0003).
         self.web = subprocess.Popen(
             [str(BIN / "gunicorn"), "bht_portal.wsgi", "-w", "3", "-b", f"127.0.0.1:{self.port}", "--timeout", "60",
              "--graceful-timeout", "5", "--capture-output", "--error-logfile", str(self.tmp / "gunicorn.log")],
-            cwd=ROOT, env=self.env, start_new_session=True,
+            cwd=ROOT, env=dict(self.env, ENTERPRISE_REGISTER_COPY="true"), start_new_session=True,
         )  # fmt: skip
         wait_port(self.port)
 
@@ -236,11 +239,28 @@ def _recovered_at(load: Load, since: float, until: float) -> float | None:
     return (last_bad - since) if later else None
 
 
+ORGNR_PATH = "/api/v1/obligation?orgnr=919376074"  # a demo enterprise
+
+
+def _register_copies(portal: Portal, timeout: float = 40.0) -> set[str]:
+    """The register copy states /healthz reports, once 30 answers in a row say "ready" (all
+    workers) or after `timeout`."""
+    deadline, in_a_row, states = time.monotonic() + timeout, 0, set()
+    while time.monotonic() < deadline and in_a_row < 30:
+        state = requests.get(portal.url("/healthz"), timeout=20).json()["register_copy"]["state"]
+        in_a_row = in_a_row + 1 if state == "ready" else 0
+        states = {"ready"} if in_a_row else {state}
+        time.sleep(0.05 if in_a_row else 0.5)
+    return states
+
+
 def scenario_db(portal: Portal, short: bool) -> None:
     print("\n== PostgreSQL stopped and frozen under load")
     phase = 4.0 if short else 10.0
     deadline = STATEMENT_TIMEOUT + 1  # the client-side deadline (core/dbguard.py)
-    paths = ["/godkjente-bht/", "/api/v1/providers", "/api/v1/obligation?nace=41.000", "/healthz"]
+    # The orgnr lookup may be answered from a worker's register copy while the database is
+    # frozen (nothing can change meanwhile); stopped, the copy is dropped and it answers 503.
+    paths = ["/godkjente-bht/", "/api/v1/providers", "/api/v1/obligation?nace=41.000", ORGNR_PATH, "/healthz"]
     must_503 = {"/godkjente-bht/", "/api/v1/providers", "/healthz"}
     tb_before = portal.tracebacks()
     for _ in range(12):  # every gunicorn worker up and connected
@@ -289,6 +309,8 @@ def scenario_db(portal: Portal, short: bool) -> None:
                 if recovered is not None
                 else "never",
             )
+    copies = _register_copies(portal)
+    check("database outage: every worker's register copy is loaded again", copies == {"ready"}, f"states {copies}")
     check(
         "database outage: no traceback in the log (logged once per worker)",
         portal.tracebacks() == tb_before,
