@@ -272,7 +272,9 @@ def _execute_bundle(db, orgnr: str):
     with db.cursor() as cursor:
         raw = db.connection
         if getattr(db, "_enterprise_bundle_prepared_on", None) is not raw:
-            with raw.cursor() as setup:
+            # Django's error wrapper, as for its own queries: a dead connection raises Django's
+            # OperationalError (retried by _bundle_row, a 503 in an outage), not the driver's.
+            with db.wrap_database_errors, raw.cursor() as setup:
                 setup.execute(f"PREPARE {_PREPARED_NAME} (varchar) AS " + _bundle_sql().replace("%s", "$1"))
             db._enterprise_bundle_prepared_on = raw
         cursor.execute(f"EXECUTE {_PREPARED_NAME} (%s)", [orgnr])

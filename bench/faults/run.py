@@ -174,6 +174,14 @@ class Portal:
         log = self.tmp / "gunicorn.log"
         return log.read_text(errors="replace").count("Traceback") if log.exists() else 0
 
+    def last_traceback(self) -> str:
+        """The end of the log's last traceback (for a failed check), or ''."""
+        log = self.tmp / "gunicorn.log"
+        text = log.read_text(errors="replace") if log.exists() else ""
+        if "Traceback" not in text:
+            return ""
+        return "; last one:\n" + "\n".join(text[text.rindex("Traceback") :].splitlines()[:40])
+
     def mails(self) -> list:
         out = []
         for path in sorted(self.mail.iterdir()):
@@ -314,7 +322,7 @@ def scenario_db(portal: Portal, short: bool) -> None:
     check(
         "database outage: no traceback in the log (logged once per worker)",
         portal.tracebacks() == tb_before,
-        f"{portal.tracebacks() - tb_before} tracebacks",
+        f"{portal.tracebacks() - tb_before} tracebacks" + portal.last_traceback(),
     )
 
 

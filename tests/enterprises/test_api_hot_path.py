@@ -64,3 +64,24 @@ def test_a_dropped_connection_does_not_fail_the_next_request(client, refdata, ma
     response = client.get(URL, {"orgnr": "923609016"})
     assert response.status_code == 200 and response.json()["status"] == "obliged"
     assert connection.connection.get_backend_pid() != old_pid
+
+
+def test_a_connection_dropped_before_its_first_lookup_does_not_fail_it(client, refdata, make_enterprise):
+    """The lookup is prepared on a connection's first use: a connection that died before that
+    (PostgreSQL restarted) must fail as a database error, so the request retries on a fresh one
+    (a raw driver error escaped: a 500 and a logged traceback, found by bench/faults/run.py)."""
+    import psycopg2
+
+    make_enterprise("923609016", "DEMO BYGG AS", ["41.000"])
+    connection.close()
+    connection.ensure_connection()  # a new connection, the lookup not yet prepared on it
+    old_pid = connection.connection.get_backend_pid()
+    killer = psycopg2.connect(**connection.get_connection_params())
+    killer.autocommit = True
+    with killer.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [old_pid])
+    killer.close()
+    _new_request()
+    response = client.get(URL, {"orgnr": "923609016"})
+    assert response.status_code == 200 and response.json()["status"] == "obliged"
+    assert connection.connection.get_backend_pid() != old_pid
