@@ -44,3 +44,15 @@ def ref_from_files() -> obligation.ReferenceData:
 
 def subclasses(standard="SN2025"):
     return [r["code"] for r in rows("sn2025.csv" if standard == "SN2025" else "sn2007.csv") if r["level"] == "subclass"]
+
+
+def terminate_backend(pid: int) -> None:
+    """End a PostgreSQL backend from another connection, as a restart or a cut connection would."""
+    import psycopg2
+    from django.db import connection
+
+    killer = psycopg2.connect(**connection.get_connection_params())
+    killer.autocommit = True
+    with killer.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    killer.close()

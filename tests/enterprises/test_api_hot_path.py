@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from enterprises.models import Enterprise
 from enterprises.services import dispensation_create
+from tests.enterprises.helpers import terminate_backend
 
 URL = "/api/v1/obligation"
 pytestmark = [
@@ -50,16 +51,10 @@ def test_one_query_per_answer_on_a_kept_connection(client, refdata, make_enterpr
 
 
 def test_a_dropped_connection_does_not_fail_the_next_request(client, refdata, make_enterprise):
-    import psycopg2
-
     make_enterprise("923609016", "DEMO BYGG AS", ["41.000"])
     assert client.get(URL, {"orgnr": "923609016"}).status_code == 200
     old_pid = connection.connection.get_backend_pid()
-    killer = psycopg2.connect(**connection.get_connection_params())
-    killer.autocommit = True
-    with killer.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [old_pid])
-    killer.close()
+    terminate_backend(old_pid)
     _new_request()
     response = client.get(URL, {"orgnr": "923609016"})
     assert response.status_code == 200 and response.json()["status"] == "obliged"
@@ -70,17 +65,11 @@ def test_a_connection_dropped_before_its_first_lookup_does_not_fail_it(client, r
     """The lookup is prepared on a connection's first use: a connection that died before that
     (PostgreSQL restarted) must fail as a database error, so the request retries on a fresh one
     (a raw driver error escaped: a 500 and a logged traceback, found by bench/faults/run.py)."""
-    import psycopg2
-
     make_enterprise("923609016", "DEMO BYGG AS", ["41.000"])
     connection.close()
     connection.ensure_connection()  # a new connection, the lookup not yet prepared on it
     old_pid = connection.connection.get_backend_pid()
-    killer = psycopg2.connect(**connection.get_connection_params())
-    killer.autocommit = True
-    with killer.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [old_pid])
-    killer.close()
+    terminate_backend(old_pid)
     _new_request()
     response = client.get(URL, {"orgnr": "923609016"})
     assert response.status_code == 200 and response.json()["status"] == "obliged"

@@ -6,13 +6,13 @@ import datetime
 import select
 import time
 
-import psycopg2
 import pytest
 from django.db import connection, transaction
 
 from enterprises import register_copy
 from enterprises.models import Enterprise, SubUnit
 from enterprises.services import dispensation_create
+from tests.enterprises.helpers import terminate_backend
 from tests.factories import valid_orgnr
 
 URL = "/api/v1/obligation"
@@ -146,11 +146,7 @@ def test_a_lost_listener_hands_every_lookup_to_the_database(
     is dropped at once (a change made meanwhile is answered right) and loaded again later."""
     make_enterprise("923609016", "DEMO BYGG AS", ["62.100"])
     copy = copy_on()
-    killer = psycopg2.connect(**register_copy._params())
-    killer.autocommit = True
-    with killer.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [copy._listener.get_backend_pid()])
-    killer.close()
+    terminate_backend(copy._listener.get_backend_pid())
     time.sleep(0.2)
     Enterprise.objects.filter(orgnr="923609016").update(name="ETTER BRUDDET AS")  # the dead listener cannot hear it
     monkeypatch.setattr(register_copy, "RETRY_AFTER", 0.0)
