@@ -29,6 +29,11 @@ def main():
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--file", help="use this bulk file instead of generating one")
     parser.add_argument("--keep-file", action="store_true")
+    parser.add_argument(
+        "--without-notify",
+        action="store_true",
+        help="disable the register-change triggers (migration enterprises/0003, ADR 0003) to measure their cost",
+    )
     args = parser.parse_args()
 
     env = dict(os.environ, DATABASE_URL=f"postgres://postgres@{args.host}:5432/{args.db}", LOG_LEVEL="WARNING")
@@ -36,6 +41,13 @@ def main():
     subprocess.run(["createdb", "-h", args.host, "-U", "postgres", args.db], check=True)
     subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([PY, "manage.py", "load_reference_data"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    if args.without_notify:
+        tables = ("enterprises_enterprise", "enterprises_subunit", "enterprises_dispensation")
+        sql = "".join(
+            f"ALTER TABLE {t} DISABLE TRIGGER {t}_register_notify_{op};" for t in tables for op in ("ins", "upd", "del")
+        )
+        subprocess.run(["psql", "-q", "-h", args.host, "-U", "postgres", "-d", args.db, "-c", sql], check=True)
+        print("register-change triggers disabled")
 
     path = args.file
     if not path:
