@@ -26,6 +26,7 @@ millisecond). A request that starts later than that sees the change.
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import os
@@ -79,7 +80,6 @@ class RegisterCopy:
         self._listener = None
         self._loading = False
         self._retry_at = 0.0
-        self.loaded_at: float | None = None
         self.load_seconds: float | None = None
 
     @property
@@ -95,19 +95,18 @@ class RegisterCopy:
 
     def lookup(self, orgnr: str) -> str | None:
         """The unit's record (JSON text), or None: ask the database."""
-        if self._rows is None:
+        with self._lock:
+            if self._rows is not None:
+                try:
+                    self._poll()
+                    self._apply(self._rows)
+                except psycopg2.Error:
+                    self._lose("the listening connection is lost")
+            rows = self._rows
+        if rows is None:
             self.start()
             return None
-        with self._lock:
-            try:
-                self._poll()
-            except (psycopg2.Error, AttributeError):
-                self._lose("the listening connection is lost")
-                return None
-            if self._listener.notifies:
-                self._apply(self._rows)
-            rows = self._rows
-        return rows.get(orgnr) if rows is not None else None
+        return rows.get(orgnr)
 
     def start(self) -> None:
         """Load the copy in the background, unless a load runs or a failure was recent."""
@@ -168,9 +167,9 @@ class RegisterCopy:
                 pass
             self._listener = None
 
-    def _connect(self):
+    def _connect(self, *, autocommit: bool = True):
         conn = psycopg2.connect(**self._params)
-        conn.autocommit = True
+        conn.autocommit = autocommit
         return conn
 
     def _load(self) -> None:
@@ -189,11 +188,9 @@ class RegisterCopy:
                     raise psycopg2.InterfaceError("the listening connection was closed")
                 self._poll()
                 if not self._apply(rows):  # a bulk change while the copy was read: wait, then again
-                    self._retry_at = time.monotonic() + SETTLE
                     return
                 self._rows = rows
                 self.load_seconds = time.monotonic() - started
-                self.loaded_at = time.time()
             logger.info("register copy: %d units in %.1f s", len(rows), self.load_seconds)
         except Exception as exc:  # noqa: BLE001 — any failure means: the database answers
             with self._lock:
@@ -202,7 +199,7 @@ class RegisterCopy:
             self._loading = False
 
     def _read_all(self) -> dict[str, str]:
-        conn = psycopg2.connect(**self._params)
+        conn = self._connect(autocommit=False)  # a named cursor lives in a transaction
         try:
             rows: dict[str, str] = {}
             with conn, conn.cursor(name="register_copy") as cursor:
@@ -240,14 +237,21 @@ def current() -> RegisterCopy | None:
     return _copy
 
 
-def lookup(orgnr: str) -> list | None:
-    """The decoded record of the unit (FIELDS' values, then sub-units and dispensations as
-    lists), or None: the database must answer (copy off, loading, or the unit changed)."""
+_DELETED_ON = FIELDS.index("deleted_on")
+
+
+def lookup(orgnr: str) -> tuple[list, list, list] | None:
+    """The unit as (FIELDS' values, typed as the model's, its sub-units, its dispensations; the
+    last two as the bundle query's JSON gives them), or None: the database must answer (copy
+    off, loading, or the unit changed)."""
     copy = current()
-    if copy is None:
+    record = copy.lookup(orgnr) if copy is not None else None
+    if record is None:
         return None
-    record = copy.lookup(orgnr)
-    return json.loads(record) if record is not None else None
+    *values, subunits, dispensations = json.loads(record)
+    if values[_DELETED_ON] is not None:  # the one field JSON does not carry as its Python type
+        values[_DELETED_ON] = datetime.date.fromisoformat(values[_DELETED_ON])
+    return values, subunits, dispensations
 
 
 def status() -> dict:

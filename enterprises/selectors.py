@@ -323,12 +323,9 @@ def _enterprise_bundle(orgnr: str) -> tuple[Enterprise, list[_SubUnitRow], list[
             for s in SubUnit.objects.filter(parent_id=orgnr, closed_on__isnull=True).order_by("name")[:MAX_SUBUNITS]
         ]
         return enterprise, subs, list(Dispensation.objects.filter(enterprise_id=orgnr).order_by("-valid_from", "-id"))
-    record = register_copy.lookup(orgnr)
-    if record is not None:
-        *values, subunits, dispensations = record
-        if values[-1] is not None:  # deleted_on, the last of register_copy.FIELDS
-            values[-1] = datetime.date.fromisoformat(values[-1])
-        return _bundle(db, register_copy.FIELDS, values, subunits, dispensations)
+    copied = register_copy.lookup(orgnr)
+    if copied is not None:
+        return _bundle(db, register_copy.FIELDS, *copied)
     # Raw SQL built once: this is the API's hot path, and the ORM's compile step costs more
     # than the query itself.
     row = _bundle_row(db, orgnr)
@@ -360,7 +357,8 @@ def _json(value):
 def obligation_for_orgnr(orgnr: str, *, day: datetime.date) -> ObligationAnswer:
     """The answer for an enterprise in the register copy (1 query on PostgreSQL; none from a web
     worker's in-memory copy, register_copy.py). A sub-unit's own number (bedriftsnummer) is
-    answered for its parent, with the sub-unit named (`queried_subunit`). Raises Enterprise.DoesNotExist or obligation.NoListInForce."""
+    answered for its parent, with the sub-unit named (`queried_subunit`). Raises
+    Enterprise.DoesNotExist or obligation.NoListInForce."""
     try:
         enterprise, subs, dispensations = _enterprise_bundle(orgnr)
     except Enterprise.DoesNotExist:

@@ -679,7 +679,6 @@ def orders_overdue_mark(*, today: datetime.date | None = None) -> dict:
     def order_mark(order: Order) -> None:
         order.mark_overdue()
         order.save()
-        counts["overdue"] += 1
         with in_official_language():
             _event(
                 order.inspection,
@@ -705,7 +704,7 @@ def orders_overdue_mark(*, today: datetime.date | None = None) -> dict:
                 )
                 counts["notified"] += 1
 
-    due_rows_handle(
+    counts["overdue"] = due_rows_handle(
         queryset=Order.objects.select_related("inspection", "inspection__inspector").filter(
             status=OrderStatus.OPEN, deadline__lt=today
         ),

@@ -136,7 +136,7 @@ def test_a_bulk_change_reloads_the_whole_copy(client, refdata, make_enterprise, 
     assert _answer(client, number)["status"] == "obliged"  # from the database while the copy reloads
     copy = copy_on()
     assert copy.units == 250
-    assert register_copy.lookup(number)[register_copy.FIELDS.index("nace1")] == "41.000"
+    assert register_copy.lookup(number)[0][register_copy.FIELDS.index("nace1")] == "41.000"
 
 
 def test_a_lost_listener_hands_every_lookup_to_the_database(
